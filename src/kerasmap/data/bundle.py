@@ -1,0 +1,45 @@
+"""What the prepare stage hands to the build, fit and evaluate stages."""
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class DatasetBundle:
+    """Batched train / validation / test pipelines plus what the model needs to know.
+
+    Args:
+        train: Shuffled (reshuffled each epoch), optionally augmented, batched,
+            prefetched `tf.data.Dataset` of `(inputs, targets)`.
+        val: Batched validation split carved from the training split.
+        test: Batched official test split.
+        input_shape: Shape of one input example, without the batch axis.
+        num_classes: Number of classes (1 for regression).
+        class_names: One name per class; empty for regression.
+        task: One of `"multiclass"`, `"binary"`, `"regression"`.
+        modality: One of `"image"`, `"tokens"`, `"features"`.
+        fingerprint: sha256 identifying the source data.
+        num_train: Number of training examples after the validation split.
+        num_val: Number of validation examples.
+        num_test: Number of test examples.
+        input_example: A few test inputs exactly as the model receives them
+            (after scaling), for the logged model's signature and input example.
+        vocab_size: Token vocabulary size for `"tokens"` data, else `None`.
+    """
+
+    train: Any
+    val: Any
+    test: Any
+    input_shape: tuple[int, ...]
+    num_classes: int
+    class_names: tuple[str, ...]
+    task: str
+    modality: str
+    fingerprint: str
+    num_train: int
+    num_val: int
+    num_test: int
+    input_example: np.ndarray
+    vocab_size: int | None = None
