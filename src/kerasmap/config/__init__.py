@@ -1,0 +1,65 @@
+"""Structured-config schemas: register them with Hydra and validate a composed config.
+
+Importing this package registers every schema in Hydra's ConfigStore. It never imports
+TensorFlow, so bad values are reported in a fraction of a second.
+"""
+
+from hydra.core.config_store import ConfigStore
+from omegaconf import DictConfig, OmegaConf
+
+from kerasmap.config import data, model, optimizer
+from kerasmap.config.root import KerasmapConfig
+from kerasmap.config.tracking import TrackingConfig
+from kerasmap.config.trainer import LRScheduleConfig, TrainerConfig
+
+GROUP_SCHEMAS = {
+    "data": {
+        "image": data.ImageDataConfig,
+        "imdb": data.ImdbDataConfig,
+        "moons": data.MoonsDataConfig,
+    },
+    "model": {
+        "mlp": model.MLPConfig,
+        "cnn": model.CNNConfig,
+        "lstm": model.LSTMConfig,
+        "attention": model.AttentionConfig,
+    },
+    "optimizer": {
+        "adam": optimizer.AdamConfig,
+        "sgd": optimizer.SGDConfig,
+        "rmsprop": optimizer.RMSpropConfig,
+        "adagrad": optimizer.AdagradConfig,
+    },
+}
+
+
+def register_schemas() -> None:
+    """Stores the root schema and each group's schemas under `schema/<group>/<name>`."""
+    store = ConfigStore.instance()
+    store.store(name="kerasmap_schema", node=KerasmapConfig)
+    for group, schemas in GROUP_SCHEMAS.items():
+        for name, schema in schemas.items():
+            store.store(group=f"schema/{group}", name=name, node=schema)
+
+
+def load_settings(cfg: DictConfig) -> KerasmapConfig:
+    """Validates a composed config and returns it as typed dataclasses.
+
+    Args:
+        cfg: The config Hydra composed (or `hydra.compose` returned).
+
+    Returns:
+        A `KerasmapConfig` whose groups are the schema dataclasses.
+
+    Raises:
+        ConfigError: If any value is out of range or the groups do not fit together.
+    """
+    return OmegaConf.to_object(cfg)
+
+
+register_schemas()
+
+__all__ = [
+    "KerasmapConfig", "LRScheduleConfig", "TrackingConfig", "TrainerConfig",
+    "load_settings", "register_schemas",
+]

@@ -1,0 +1,24 @@
+"""Which kind of input each dataset yields and each model family accepts.
+
+Kept free of heavy imports so a family/dataset mismatch is reported before TensorFlow loads.
+"""
+
+DATASET_MODALITY = {
+    "fashion_mnist": "image",
+    "mnist": "image",
+    "cifar10": "image",
+    "imdb": "tokens",
+    "moons": "features",
+}
+
+FAMILY_MODALITIES = {
+    "mlp": ("image", "features"),
+    "cnn": ("image",),
+    "lstm": ("image", "tokens"),
+    "attention": ("image", "tokens"),
+}
+
+
+def families_for(modality: str) -> list[str]:
+    """Returns the model families that accept inputs of `modality`, sorted by name."""
+    return sorted(family for family, kinds in FAMILY_MODALITIES.items() if modality in kinds)

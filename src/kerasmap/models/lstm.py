@@ -1,0 +1,89 @@
+"""A stacked recurrent network over image rows or token sequences."""
+
+import keras
+from keras import layers
+
+from kerasmap.models.head import output_layer
+from kerasmap.models.regularizers import kernel_regularizer
+from kerasmap.models.validation import (
+    check_choice,
+    check_positive_int,
+    check_positive_ints,
+    check_rate,
+    check_sequence_input,
+)
+
+RECURRENT_LAYERS = {"lstm": layers.LSTM, "gru": layers.GRU, "rnn": layers.SimpleRNN}
+
+
+def build_lstm(
+    input_shape,
+    num_classes,
+    task="multiclass",
+    units=(128, 128),
+    cell="lstm",
+    bidirectional=False,
+    dropout=0.0,
+    vocab_size=None,
+    embedding_dim=64,
+    l1=0.0,
+    l2=0.0,
+):
+    """Builds stacked recurrent layers that read a sequence, then the head.
+
+    An image is read row by row: each of its `height` rows, all `width * channels`
+    values of it, is one time step. Token ids are embedded first, with id 0 taken as
+    padding and masked out of the recurrence.
+
+    Args:
+        input_shape: `(height, width, channels)` for images, `(maxlen,)` for tokens.
+        num_classes: Number of classes (ignored for `"binary"` and `"regression"`).
+        task: One of `"multiclass"`, `"binary"`, `"regression"`.
+            Defaults to `"multiclass"`.
+        units: Width of each recurrent layer, first to last. Defaults to `(128, 128)`.
+        cell: One of `"lstm"`, `"gru"`, `"rnn"` (a `SimpleRNN`). Defaults to `"lstm"`.
+        bidirectional: Whether each layer also reads the sequence backwards.
+            Defaults to `False`.
+        dropout: Dropout rate after each recurrent layer. Defaults to `0.0`.
+        vocab_size: Number of distinct token ids; required for token input and
+            `None` for images. Defaults to `None`.
+        embedding_dim: Width of the token embedding. Defaults to `64`.
+        l1: L1 penalty on the recurrent layers' input kernels. Defaults to `0.0`.
+        l2: L2 penalty on the recurrent layers' input kernels. Defaults to `0.0`.
+
+    Returns:
+        An uncompiled functional `keras.Model` named `"lstm"`.
+
+    Raises:
+        ConfigError: If the input is neither an image nor tokens with a `vocab_size`,
+            or another argument is out of range.
+    """
+    modality = check_sequence_input(input_shape, vocab_size)
+    input_shape = tuple(input_shape)
+    units = check_positive_ints("units", units)
+    recurrent_layer = RECURRENT_LAYERS[check_choice("cell", cell, RECURRENT_LAYERS)]
+    dropout = check_rate("dropout", dropout)
+    embedding_dim = check_positive_int("embedding_dim", embedding_dim)
+    regularizer = kernel_regularizer(l1, l2)
+    head = output_layer(task, num_classes)
+
+    if modality == "image":
+        inputs = keras.Input(shape=input_shape)
+        height, width, channels = input_shape
+        x = layers.Reshape((height, width * channels))(inputs)
+    else:
+        inputs = keras.Input(shape=input_shape, dtype="int32")
+        x = layers.Embedding(vocab_size, embedding_dim, mask_zero=True)(inputs)
+    for depth, layer_units in enumerate(units, start=1):
+        # Every layer but the last hands the whole sequence on to the next one.
+        recurrent = recurrent_layer(
+            layer_units,
+            return_sequences=depth < len(units),
+            kernel_regularizer=regularizer,
+        )
+        if bidirectional:
+            recurrent = layers.Bidirectional(recurrent)
+        x = recurrent(x)
+        if dropout:
+            x = layers.Dropout(dropout)(x)
+    return keras.Model(inputs, head(x), name="lstm")
