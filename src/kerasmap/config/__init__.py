@@ -60,6 +60,10 @@ def load_settings(cfg: DictConfig) -> KerasmapConfig:
 register_schemas()
 
 __all__ = [
-    "KerasmapConfig", "LRScheduleConfig", "TrackingConfig", "TrainerConfig",
-    "load_settings", "register_schemas",
+    "KerasmapConfig",
+    "LRScheduleConfig",
+    "TrackingConfig",
+    "TrainerConfig",
+    "load_settings",
+    "register_schemas",
 ]

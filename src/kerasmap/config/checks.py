@@ -19,8 +19,7 @@ def require(condition: bool, key: str, value: Any, expected: str) -> None:
     """
     if not condition:
         raise ConfigError(
-            f"Received an invalid value for `{key}`, expected {expected}. "
-            f"Received: {key}={value!r}"
+            f"Received an invalid value for `{key}`, expected {expected}. Received: {key}={value!r}"
         )
 
 

@@ -21,7 +21,9 @@ class DataConfig:
 
     def __post_init__(self) -> None:
         checks.require(
-            0 < self.val_fraction < 1, "data.val_fraction", self.val_fraction,
+            0 < self.val_fraction < 1,
+            "data.val_fraction",
+            self.val_fraction,
             "a float in (0, 1)",
         )
         if self.limit is not None:

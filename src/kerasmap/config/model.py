@@ -34,7 +34,9 @@ class ModelConfig:
 
 def _require_layer_sizes(key: str, sizes: list[int]) -> None:
     checks.require(
-        len(sizes) > 0 and all(size >= 1 for size in sizes), key, sizes,
+        len(sizes) > 0 and all(size >= 1 for size in sizes),
+        key,
+        sizes,
         "a non-empty list of integers >= 1",
     )
 
@@ -100,7 +102,8 @@ class AttentionConfig(ModelConfig):
         checks.require_positive("model.ff_dim", self.ff_dim)
         checks.require(
             self.embed_dim >= 1 and self.embed_dim % self.num_heads == 0,
-            "model.embed_dim", self.embed_dim,
+            "model.embed_dim",
+            self.embed_dim,
             f"a positive multiple of model.num_heads={self.num_heads}",
         )
         if self.patch_size is not None:

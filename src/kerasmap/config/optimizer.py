@@ -35,8 +35,10 @@ class OptimizerConfig:
                 value is None or value > 0, f"optimizer.{key}", value, "null or a float > 0"
             )
         checks.require(
-            self.clipnorm is None or self.clipvalue is None, "optimizer.clipvalue",
-            self.clipvalue, "null when optimizer.clipnorm is set",
+            self.clipnorm is None or self.clipvalue is None,
+            "optimizer.clipvalue",
+            self.clipvalue,
+            "null when optimizer.clipnorm is set",
         )
 
     def optimizer_options(self) -> dict[str, Any]:

@@ -28,7 +28,9 @@ class KerasmapConfig:
 
     def __post_init__(self) -> None:
         for group, schema in (
-            ("data", DataConfig), ("model", ModelConfig), ("optimizer", OptimizerConfig)
+            ("data", DataConfig),
+            ("model", ModelConfig),
+            ("optimizer", OptimizerConfig),
         ):
             if not isinstance(getattr(self, group), schema):
                 raise ConfigError(

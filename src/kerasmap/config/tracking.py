@@ -18,10 +18,13 @@ class TrackingConfig:
     def __post_init__(self) -> None:
         checks.require(
             self.uri.split(":", 1)[0] in ("sqlite", "http", "https", "postgresql", "mysql"),
-            "tracking.uri", self.uri,
+            "tracking.uri",
+            self.uri,
             "an MLflow tracking URI such as 'sqlite:///mlflow.db' or 'http://127.0.0.1:5000'",
         )
         checks.require(
-            bool(self.experiment.strip()), "tracking.experiment", self.experiment,
+            bool(self.experiment.strip()),
+            "tracking.experiment",
+            self.experiment,
             "a non-empty name",
         )

@@ -48,7 +48,9 @@ class TrainerConfig:
         checks.require_positive("trainer.batch_size", self.batch_size)
         checks.require_positive("trainer.patience", self.patience)
         checks.require(
-            self.monitor.startswith("val_"), "trainer.monitor", self.monitor,
+            self.monitor.startswith("val_"),
+            "trainer.monitor",
+            self.monitor,
             "a validation metric name such as 'val_loss' or 'val_accuracy'",
         )
         checks.require_choice("trainer.precision", self.precision, PRECISIONS)

@@ -1,0 +1,1 @@
+"""Stage 4: test metrics, per-class report and plots."""

@@ -1,0 +1,99 @@
+"""The four pipeline stages as plain functions: prepare, build, fit, evaluate.
+
+Each takes the validated settings (`kerasmap.config.KerasmapConfig`, plain dataclasses) and
+returns plain objects, so they run the same from Hydra, a notebook or a test.
+"""
+
+import math
+
+import keras
+
+from kerasmap.config import KerasmapConfig
+from kerasmap.data import prepare_data
+from kerasmap.data.bundle import DatasetBundle
+from kerasmap.evaluation.evaluate import Evaluation, evaluate_model
+from kerasmap.models import build_model
+from kerasmap.models.head import loss_and_metrics
+from kerasmap.training.fit import fit_model
+from kerasmap.training.optimizers import make_optimizer
+from kerasmap.training.precision import precision_policy
+from kerasmap.training.schedules import make_learning_rate, plateau_callback
+from kerasmap.training.seeding import seed_everything
+
+
+def prepare(settings: KerasmapConfig) -> DatasetBundle:
+    """Stage 1: seeds everything, loads the dataset and builds its tf.data pipelines."""
+    seed_everything(settings.seed, settings.trainer.deterministic)
+    data = settings.data
+    return prepare_data(
+        data.name,
+        batch_size=settings.trainer.batch_size,
+        seed=settings.seed,
+        val_fraction=data.val_fraction,
+        limit=data.limit,
+        augment=data.augment,
+        **data.loader_options(),
+    )
+
+
+def build(settings: KerasmapConfig, bundle: DatasetBundle, precision: str) -> keras.Model:
+    """Stage 2: builds the model family for this data under `precision` and compiles it."""
+    options = settings.model.builder_options()
+    if bundle.modality == "tokens":
+        options["vocab_size"] = bundle.vocab_size
+    with precision_policy(precision):
+        model = build_model(
+            settings.model.name,
+            input_shape=bundle.input_shape,
+            num_classes=bundle.num_classes,
+            task=bundle.task,
+            **options,
+        )
+    loss, metrics = loss_and_metrics(bundle.task)
+    model.compile(optimizer=_optimizer(settings, bundle), loss=loss, metrics=metrics)
+    return model
+
+
+def _optimizer(settings: KerasmapConfig, bundle: DatasetBundle) -> keras.optimizers.Optimizer:
+    schedule = settings.trainer.lr_schedule
+    options = settings.optimizer.optimizer_options()
+    learning_rate = make_learning_rate(
+        schedule.name,
+        options.pop("learning_rate"),
+        steps_per_epoch=math.ceil(bundle.num_train / settings.trainer.batch_size),
+        epochs=settings.trainer.epochs,
+        decay_rate=schedule.decay_rate,
+        alpha=schedule.alpha,
+    )
+    return make_optimizer(settings.optimizer.name, learning_rate, **options)
+
+
+def fit(
+    model: keras.Model, bundle: DatasetBundle, settings: KerasmapConfig, callbacks=()
+) -> keras.callbacks.History:
+    """Stage 3: fits with early stopping (best weights restored) and the LR schedule."""
+    trainer = settings.trainer
+    callbacks = list(callbacks)
+    if trainer.lr_schedule.name == "plateau":
+        schedule = trainer.lr_schedule
+        callbacks.append(
+            plateau_callback(
+                trainer.monitor,
+                factor=schedule.factor,
+                patience=schedule.patience,
+                min_lr=schedule.min_lr,
+            )
+        )
+    return fit_model(
+        model,
+        bundle,
+        epochs=trainer.epochs,
+        patience=trainer.patience,
+        monitor=trainer.monitor,
+        callbacks=callbacks,
+    )
+
+
+def evaluate(model: keras.Model, bundle: DatasetBundle) -> Evaluation:
+    """Stage 4: test metrics and, for classification, confusion matrix and per-class report."""
+    return evaluate_model(model, bundle)

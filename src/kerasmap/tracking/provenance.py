@@ -1,0 +1,35 @@
+"""Tags that say where a run came from: code version, packages, device, data."""
+
+import subprocess
+from importlib import metadata
+from pathlib import Path
+
+TRACKED_PACKAGES = ("tensorflow", "keras", "mlflow", "hydra-core", "numpy", "kerasmap")
+
+
+def git_state(folder: Path | None = None) -> dict[str, str]:
+    """The commit checked out in `folder` and whether the work tree has changes."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=folder, capture_output=True, text=True, check=True, timeout=30
+        ).stdout.strip()
+
+    try:
+        return {
+            "git_commit": git("rev-parse", "HEAD"),
+            "git_dirty": str(bool(git("status", "--porcelain"))).lower(),
+        }
+    except (OSError, subprocess.SubprocessError):
+        return {"git_commit": "unknown", "git_dirty": "unknown"}
+
+
+def package_versions() -> dict[str, str]:
+    """Installed versions of the packages a result depends on, as `version.<name>` tags."""
+    versions = {}
+    for name in TRACKED_PACKAGES:
+        try:
+            versions[f"version.{name}"] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[f"version.{name}"] = "not installed"
+    return versions

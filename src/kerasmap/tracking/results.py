@@ -1,0 +1,54 @@
+"""Log what fitting and evaluation produced: best and test metrics, plots, per-class report."""
+
+import keras
+import mlflow
+import numpy as np
+from matplotlib import pyplot as plt
+
+from kerasmap.data.bundle import DatasetBundle
+from kerasmap.evaluation.evaluate import Evaluation
+from kerasmap.evaluation.plots import plot_confusion_matrix, plot_learning_curves
+from kerasmap.models.head import monitored_metric
+
+HIGHER_IS_BETTER = ("accuracy", "auc", "f1", "precision", "recall")
+
+
+def best_value(history: dict[str, list[float]], monitor: str) -> float:
+    """The best epoch's value of `monitor`: the highest for scores, the lowest for losses."""
+    values = np.asarray(history[monitor], dtype=float)
+    higher_is_better = monitor.endswith(HIGHER_IS_BETTER)
+    return float(np.nanmax(values) if higher_is_better else np.nanmin(values))
+
+
+def log_results(
+    history: keras.callbacks.History, evaluation: Evaluation, bundle: DatasetBundle, monitor: str
+) -> float:
+    """Logs test metrics, `best_<monitor>`, `epochs_run`, plots and the per-class report.
+
+    Returns:
+        The best value of `monitor`, for sweepers to optimise.
+    """
+    best = best_value(history.history, monitor)
+    mlflow.log_metrics(
+        {
+            **evaluation.metrics,
+            f"best_{monitor}": best,
+            "epochs_run": float(len(history.history["loss"])),
+        }
+    )
+    _log_figure(
+        plot_learning_curves(history.history, monitored_metric(bundle.task)),
+        "plots/learning_curves.png",
+    )
+    if evaluation.confusion is not None:
+        _log_figure(
+            plot_confusion_matrix(evaluation.confusion, bundle.class_names),
+            "plots/confusion_matrix.png",
+        )
+        mlflow.log_text(evaluation.report.to_csv(index=False), "reports/per_class.csv")
+    return best
+
+
+def _log_figure(figure, artifact_file: str) -> None:
+    mlflow.log_figure(figure, artifact_file)
+    plt.close(figure)

@@ -1,0 +1,65 @@
+"""What a run records before and after fitting: tags, params, config, summary, the model."""
+
+import io
+
+import keras
+import mlflow
+import numpy as np
+import pandas as pd
+from mlflow.models import infer_signature
+
+from kerasmap.data.bundle import DatasetBundle
+from kerasmap.tracking.provenance import git_state, package_versions
+from kerasmap.tracking.results import log_results  # noqa: F401  (one import for the entry point)
+from kerasmap.training.precision import describe_device
+
+
+def run_tags(bundle: DatasetBundle, precision: str) -> dict[str, str]:
+    """Tags set when the run starts: code version, packages, device, policy, data."""
+    return {
+        **git_state(),
+        **package_versions(),
+        "keras_backend": keras.backend.backend(),
+        "precision_policy": precision,
+        "device": describe_device(),
+        "dataset_fingerprint": bundle.fingerprint,
+        "task": bundle.task,
+    }
+
+
+def flatten_params(config: dict) -> dict[str, str]:
+    """Flattens a nested config into dotted keys (`model.dropout`) with string values."""
+    flat = pd.json_normalize(config, sep=".").iloc[0].to_dict()
+    return {key: str(value) for key, value in flat.items()}
+
+
+def log_config(config: dict, config_yaml: str, overrides: list[str]) -> None:
+    """Logs every resolved config value as a param, plus the config and overrides as files."""
+    mlflow.log_params(flatten_params(config))
+    mlflow.log_text(config_yaml, "config/config.yaml")
+    mlflow.log_text("\n".join(overrides) + "\n", "config/overrides.txt")
+
+
+def log_model_summary(model: keras.Model) -> None:
+    """Logs Keras's `model.summary()` as `model/summary.txt`."""
+    buffer = io.StringIO()
+    model.summary(print_fn=lambda line, **_: buffer.write(line + "\n"))
+    mlflow.log_text(buffer.getvalue(), "model/summary.txt")
+
+
+def log_keras_model(model: keras.Model, input_example: np.ndarray) -> None:
+    """Logs the model with its signature and input example, loadable by `mlflow.pyfunc`."""
+    signature = infer_signature(input_example, model.predict(input_example, verbose=0))
+    mlflow.keras.log_model(
+        model,
+        name="model",
+        signature=signature,
+        input_example=input_example,
+        pip_requirements=[f"keras=={keras.__version__}", f"tensorflow=={_tf_version()}"],
+    )
+
+
+def _tf_version() -> str:
+    import tensorflow as tf
+
+    return tf.__version__

@@ -1,0 +1,1 @@
+"""Stage 3: fit a compiled model on the prepared datasets."""
