@@ -1,0 +1,50 @@
+# kerasmap: `make help` lists the targets. Every key=value given to make is passed to Hydra
+# as an override, dotted keys included: make train model=cnn trainer.epochs=3 model.dropout=0.3
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-from-pyproject
+UI_PORT ?= 5000
+
+# Variables that configure make itself; every other command-line key=value is a Hydra override.
+MAKE_VARIABLES := PYTHON UI_PORT RUN
+OVERRIDES := $(foreach assignment,$(MAKEOVERRIDES),$(if $(filter $(MAKE_VARIABLES),$(firstword $(subst =, ,$(assignment)))),,'$(assignment)'))
+
+.DEFAULT_GOAL := help
+.PHONY: help install train evaluate test lint format ui clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)  ## Create .venv and install kerasmap with its dev extra (when pyproject.toml changed)
+
+train: $(STAMP)  ## Train and track in MLflow; key=value overrides, e.g. model=cnn data=cifar10
+	$(BIN)/python pipelines/train.py $(OVERRIDES)
+
+evaluate: $(STAMP)  ## Evaluate a logged model on its test split: make evaluate RUN=<run id>
+	$(BIN)/python pipelines/evaluate.py $(RUN) $(OVERRIDES)
+
+test: $(STAMP)  ## Run the test suite
+	$(BIN)/pytest
+
+lint: $(STAMP)  ## Check style with ruff
+	$(BIN)/ruff check src pipelines tests
+	$(BIN)/ruff format --check src pipelines tests
+
+format: $(STAMP)  ## Format the code with ruff
+	$(BIN)/ruff format src pipelines tests
+
+ui: $(STAMP)  ## Open the MLflow UI on 127.0.0.1 (port 5000, or UI_PORT=...) over the local store
+	$(BIN)/mlflow ui --backend-store-uri sqlite:///mlflow.db --default-artifact-root ./mlruns \
+		--host 127.0.0.1 --port $(UI_PORT)
+
+clean:  ## Remove caches and Hydra outputs (keeps the MLflow store and .venv)
+	rm -rf outputs multirun .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -not -path './$(VENV)/*' -prune -exec rm -rf {} +

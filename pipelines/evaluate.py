@@ -1,0 +1,71 @@
+"""Evaluate a model logged by `pipelines/train.py` on its dataset's test split.
+
+    python pipelines/evaluate.py <run id>                      # the data the run trained on
+    python pipelines/evaluate.py <run id> data.path=/data/fashion-mnist
+
+The run's own overrides are replayed through the current configs, then any given here
+are applied on top (to point at another copy of the data, or another store).
+"""
+
+import os
+import sys
+from pathlib import Path
+
+from hydra import compose, initialize_config_dir
+
+from kerasmap.config import load_settings
+from kerasmap.errors import ConfigError, KerasmapError
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
+CONFIG_DIR = str(Path(__file__).resolve().parents[1] / "conf")
+
+
+def evaluate_run(run_id: str, overrides: list[str]) -> dict[str, float]:
+    """Loads the model of `run_id` and returns its metrics on the test split."""
+    import mlflow
+
+    import kerasmap.models  # noqa: F401  (registers kerasmap's custom layers for loading)
+    from kerasmap import stages
+
+    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
+        tracking_uri = compose("config", overrides=overrides).tracking.uri
+        mlflow.set_tracking_uri(tracking_uri)
+        recorded = _recorded_overrides(run_id)
+        cfg = compose("config", overrides=recorded + overrides)
+    settings = load_settings(cfg)
+    bundle = stages.prepare(settings)
+    model = mlflow.keras.load_model(f"runs:/{run_id}/model")
+    return stages.evaluate(model, bundle).metrics
+
+
+def _recorded_overrides(run_id: str) -> list[str]:
+    import mlflow
+    from mlflow.exceptions import MlflowException
+
+    try:
+        text = mlflow.artifacts.load_text(f"runs:/{run_id}/config/overrides.txt")
+    except MlflowException as error:
+        raise ConfigError(
+            f"Received an invalid value for `run_id`: no kerasmap run with that id in "
+            f"{mlflow.get_tracking_uri()}. Received: run_id={run_id!r}"
+        ) from error
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def main(argv: list[str]) -> int:
+    """Command-line entry point: prints the test metrics, one per line."""
+    if not argv or "=" in argv[0]:
+        print("Usage: python pipelines/evaluate.py <run id> [key=value ...]", file=sys.stderr)
+        return 2
+    try:
+        metrics = evaluate_run(argv[0], argv[1:])
+    except KerasmapError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 2
+    for name, value in metrics.items():
+        print(f"{name:<20} {value:.4f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
