@@ -1,0 +1,157 @@
+"""Every config group composes and validates; bad values fail with one clear sentence."""
+
+from pathlib import Path
+
+import pytest
+from hydra import compose, initialize_config_dir
+from omegaconf import OmegaConf
+
+from kerasmap.config import load_settings
+from kerasmap.config.data import ImageDataConfig, ImdbDataConfig, MoonsDataConfig
+from kerasmap.config.model import AttentionConfig, CNNConfig, LSTMConfig, MLPConfig
+from kerasmap.errors import ConfigError
+
+CONF = Path(__file__).resolve().parents[1] / "conf"
+GROUPS = ("data", "model", "optimizer", "trainer", "tracking", "experiment")
+
+
+def options(group: str) -> list[str]:
+    return sorted(path.stem for path in (CONF / group).glob("*.yaml"))
+
+
+def settings_for(*overrides: str):
+    with initialize_config_dir(config_dir=str(CONF), version_base="1.3"):
+        return load_settings(compose("config", overrides=list(overrides)))
+
+
+def compatible_model(data: str) -> str:
+    return {"imdb": "lstm", "moons": "mlp"}.get(data, "mlp")
+
+
+@pytest.mark.parametrize(
+    "group, option", [(group, option) for group in GROUPS for option in options(group)]
+)
+def test_every_config_group_option_composes_and_validates(group, option):
+    overrides = [f"{group}={option}"]
+    if group == "data":
+        overrides.append(f"model={compatible_model(option)}")
+    if group == "model":
+        overrides.append("data=mnist")
+    settings = settings_for(*overrides)
+    if group in ("data", "model", "optimizer"):
+        assert getattr(settings, group).name == option
+
+
+def test_defaults_are_the_classic_mlp_on_fashion_mnist_with_adam():
+    settings = settings_for()
+    assert (settings.data.name, settings.model.name, settings.optimizer.name) == (
+        "fashion_mnist",
+        "mlp",
+        "adam",
+    )
+    assert settings.model.hidden_units == [128]
+    assert settings.tracking.uri == "sqlite:///mlflow.db"
+
+
+@pytest.mark.parametrize(
+    "experiment, expected",
+    [
+        ("mnist_mlp", {"data": "mnist", "model": "mlp", "optimizer": "adam"}),
+        ("mnist_cnn", {"data": "mnist", "model": "cnn", "optimizer": "adam"}),
+        ("mnist_rnn", {"data": "mnist", "model": "lstm", "optimizer": "adam"}),
+        ("cifar10_cnn", {"data": "cifar10", "model": "cnn", "optimizer": "sgd"}),
+        ("moons_binary", {"data": "moons", "model": "mlp", "optimizer": "adam"}),
+    ],
+)
+def test_experiments_select_their_groups(experiment, expected):
+    settings = settings_for(f"experiment={experiment}")
+    for group, name in expected.items():
+        assert getattr(settings, group).name == name
+
+
+def test_classic_experiment_hyperparameters():
+    rnn = settings_for("experiment=mnist_rnn")
+    assert (rnn.model.units, rnn.model.cell) == ([128, 128], "rnn")
+    assert (rnn.trainer.epochs, rnn.trainer.batch_size) == (10, 64)
+    cifar = settings_for("experiment=cifar10_cnn")
+    assert (cifar.model.dense_units, cifar.optimizer.learning_rate) == (512, 0.001)
+    assert cifar.optimizer.momentum == 0.9
+    moons = settings_for("experiment=moons_binary")
+    assert moons.model.hidden_units == [4]
+
+
+def test_overrides_reach_the_typed_settings():
+    settings = settings_for("model=cnn", "model.dropout=0.3", "optimizer.weight_decay=1e-4")
+    assert isinstance(settings.model, CNNConfig)
+    assert settings.model.dropout == 0.3
+    assert settings.optimizer.optimizer_options()["weight_decay"] == 1e-4
+
+
+def test_group_schemas_are_the_dataclasses():
+    assert isinstance(settings_for("data=cifar10").data, ImageDataConfig)
+    assert isinstance(settings_for("data=imdb", "model=lstm").data, ImdbDataConfig)
+    assert isinstance(settings_for("data=moons").data, MoonsDataConfig)
+    assert isinstance(settings_for("model=mlp").model, MLPConfig)
+    assert isinstance(settings_for("model=lstm").model, LSTMConfig)
+    assert isinstance(settings_for("model=attention").model, AttentionConfig)
+
+
+def test_loader_and_builder_options_are_the_plain_arguments():
+    settings = settings_for("data=imdb", "model=lstm", "data.maxlen=50")
+    assert settings.data.loader_options() == {"path": None, "num_words": 20000, "maxlen": 50}
+    assert "name" not in settings.model.builder_options()
+    moons = settings_for("data=moons", "seed=7")
+    assert moons.data.loader_options()["seed"] == 7
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        (["model.dropout=1.5"], r"`model.dropout`, expected a float in \[0, 1\). Received: "),
+        (["model.dropout=-0.1"], r"model.dropout=-0.1"),
+        (["model.l2=-1"], r"`model.l2`, expected a float >= 0"),
+        (["model.hidden_units=[]"], r"`model.hidden_units`, expected a non-empty list"),
+        (["model=cnn", "model.filters=[32,0]"], r"model.filters=\[32, 0\]"),
+        (["model=lstm", "model.cell=transformer"], r"`model.cell`, expected one of 'lstm'"),
+        (["model=attention", "model.embed_dim=30"], r"multiple of model.num_heads=4"),
+        (["trainer.epochs=0"], r"`trainer.epochs`, expected an integer >= 1. Received: "),
+        (["trainer.batch_size=-8"], r"trainer.batch_size=-8"),
+        (["trainer.precision=float64"], r"`trainer.precision`, expected one of 'auto'"),
+        (["trainer.monitor=loss"], r"`trainer.monitor`, expected a validation metric"),
+        (["trainer.lr_schedule.name=linear"], r"`trainer.lr_schedule.name`"),
+        (["data.val_fraction=1.0"], r"`data.val_fraction`, expected a float in \(0, 1\)"),
+        (["data.val_fraction=0"], r"data.val_fraction=0.0"),
+        (["data.limit=1"], r"`data.limit`, expected null or an integer >= 2"),
+        (["optimizer.learning_rate=0"], r"`optimizer.learning_rate`, expected a float > 0"),
+        (["optimizer.weight_decay=-1e-4"], r"`optimizer.weight_decay`"),
+        (["optimizer=sgd", "optimizer.momentum=1.0"], r"`optimizer.momentum`"),
+        (["optimizer.clipnorm=1", "optimizer.clipvalue=1"], r"null when optimizer.clipnorm"),
+        (["data=moons", "data.noise=-1"], r"`data.noise`, expected a float >= 0"),
+        (["data=imdb", "model=lstm", "data.maxlen=0"], r"`data.maxlen`"),
+        (["tracking.uri=ftp://x"], r"`tracking.uri`, expected an MLflow tracking URI"),
+        (["seed=-1"], r"`seed`, expected an integer >= 0"),
+    ],
+)
+def test_out_of_range_values_raise_config_error(overrides, message):
+    with pytest.raises(ConfigError, match=message):
+        settings_for(*overrides)
+
+
+@pytest.mark.parametrize(
+    "model, data, fitting",
+    [
+        ("cnn", "imdb", "attention, lstm"),
+        ("mlp", "imdb", "attention, lstm"),
+        ("cnn", "moons", "mlp"),
+        ("attention", "moons", "mlp"),
+    ],
+)
+def test_family_that_does_not_fit_the_data_names_the_families_that_do(model, data, fitting):
+    with pytest.raises(ConfigError, match=f"model families that fit {data} are: {fitting}"):
+        settings_for(f"model={model}", f"data={data}")
+
+
+def test_resolved_config_has_no_missing_values():
+    with initialize_config_dir(config_dir=str(CONF), version_base="1.3"):
+        cfg = compose("config", overrides=["experiment=moons_binary"])
+    assert OmegaConf.missing_keys(cfg) == set()
