@@ -7,12 +7,12 @@ from omegaconf import MISSING
 
 from kerasmap.config import checks
 from kerasmap.config.data import DataConfig
-from kerasmap.config.families import DATASET_MODALITY, FAMILY_MODALITIES, families_for
 from kerasmap.config.model import ModelConfig
 from kerasmap.config.optimizer import OptimizerConfig
 from kerasmap.config.tracking import TrackingConfig
 from kerasmap.config.trainer import TrainerConfig
 from kerasmap.errors import ConfigError
+from kerasmap.families import DATASET_MODALITY, FAMILY_MODALITIES, families_for
 
 
 @dataclass

@@ -74,22 +74,28 @@ def build_cnn(
     inputs = keras.Input(shape=input_shape)
     x = inputs
     for block_filters in filters:
-        # Batch normalization has its own shift, so the convolution needs no bias.
-        x = layers.Conv2D(
-            block_filters,
-            kernel_size,
-            padding="same",
-            use_bias=not batch_norm,
-            kernel_regularizer=regularizer,
-        )(x)
-        if batch_norm:
-            x = layers.BatchNormalization()(x)
-        x = layers.ReLU()(x)
-        x = layers.MaxPooling2D(2)(x)
-        if dropout:
-            x = layers.Dropout(dropout)(x)
+        x = _conv_block(x, block_filters, kernel_size, batch_norm, dropout, regularizer)
     x = layers.Flatten()(x)
     x = layers.Dense(dense_units, activation="relu", kernel_regularizer=regularizer)(x)
     if dropout:
         x = layers.Dropout(dropout)(x)
     return keras.Model(inputs, head(x), name="cnn")
+
+
+def _conv_block(x, filters, kernel_size, batch_norm, dropout, regularizer):
+    """Conv2D, optional BatchNormalization, ReLU, MaxPooling2D(2), optional Dropout."""
+    # Batch normalization has its own shift, so the convolution needs no bias.
+    x = layers.Conv2D(
+        filters,
+        kernel_size,
+        padding="same",
+        use_bias=not batch_norm,
+        kernel_regularizer=regularizer,
+    )(x)
+    if batch_norm:
+        x = layers.BatchNormalization()(x)
+    x = layers.ReLU()(x)
+    x = layers.MaxPooling2D(2)(x)
+    if dropout:
+        x = layers.Dropout(dropout)(x)
+    return x

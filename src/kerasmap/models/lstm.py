@@ -20,7 +20,7 @@ def build_lstm(
     input_shape,
     num_classes,
     task="multiclass",
-    units=(128, 128),
+    units=(128,),
     cell="lstm",
     bidirectional=False,
     dropout=0.0,
@@ -40,7 +40,7 @@ def build_lstm(
         num_classes: Number of classes (ignored for `"binary"` and `"regression"`).
         task: One of `"multiclass"`, `"binary"`, `"regression"`.
             Defaults to `"multiclass"`.
-        units: Width of each recurrent layer, first to last. Defaults to `(128, 128)`.
+        units: Width of each recurrent layer, first to last. Defaults to `(128,)`.
         cell: One of `"lstm"`, `"gru"`, `"rnn"` (a `SimpleRNN`). Defaults to `"lstm"`.
         bidirectional: Whether each layer also reads the sequence backwards.
             Defaults to `False`.

@@ -53,7 +53,7 @@ def check_non_negative(name, value):
 
 def check_choice(name, value, choices):
     """Returns `value`, or raises if it is not one of `choices`."""
-    if value not in choices:
+    if not isinstance(value, str) or value not in choices:
         raise invalid_argument(name, f"one of {sorted(choices)}", value)
     return value
 

@@ -1,6 +1,7 @@
 """Which kind of input each dataset yields and each model family accepts.
 
-Kept free of heavy imports so a family/dataset mismatch is reported before TensorFlow loads.
+Kept free of imports: config validation and the model builders share it, and a
+family/dataset mismatch is reported before TensorFlow loads.
 """
 
 DATASET_MODALITY = {
