@@ -42,7 +42,9 @@ def test_unknown_option_lists_the_builder_arguments():
 
 
 def test_build_model_passes_options_to_the_builder():
-    model = build_model("lstm", input_shape=IMAGE, num_classes=10, task="binary", cell="rnn")
+    model = build_model(
+        "lstm", input_shape=IMAGE, num_classes=10, task="binary", cell="rnn", units=(8, 8)
+    )
 
     assert model.name == "lstm"
     assert len([layer for layer in model.layers if isinstance(layer, layers.SimpleRNN)]) == 2
