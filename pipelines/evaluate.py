@@ -7,7 +7,6 @@ The run's own overrides are replayed through the current configs, then any given
 are applied on top (to point at another copy of the data, or another store).
 """
 
-import os
 import sys
 from pathlib import Path
 
@@ -16,7 +15,6 @@ from hydra import compose, initialize_config_dir
 from kerasmap.config import load_settings
 from kerasmap.errors import ConfigError, KerasmapError
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
 CONFIG_DIR = str(Path(__file__).resolve().parents[1] / "conf")
 
 

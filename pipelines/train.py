@@ -5,7 +5,6 @@ python pipelines/train.py model=cnn data=cifar10 trainer.epochs=3
 python pipelines/train.py experiment=mnist_cnn
 """
 
-import os
 import sys
 
 import hydra
@@ -13,8 +12,6 @@ from omegaconf import DictConfig, OmegaConf
 
 from kerasmap.config import load_settings
 from kerasmap.errors import KerasmapError
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")  # hide TensorFlow's start-up INFO lines
 
 
 def train(cfg: DictConfig, overrides: list[str] | None = None) -> float:

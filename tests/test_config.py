@@ -100,8 +100,8 @@ def test_loader_and_builder_options_are_the_plain_arguments():
     settings = settings_for("data=imdb", "model=lstm", "data.maxlen=50")
     assert settings.data.loader_options() == {"path": None, "num_words": 20000, "maxlen": 50}
     assert "name" not in settings.model.builder_options()
-    moons = settings_for("data=moons", "seed=7")
-    assert moons.data.loader_options()["seed"] == 7
+    moons = settings_for("data=moons")
+    assert moons.data.loader_options() == {"num_samples": 1000, "noise": 0.2}
 
 
 @pytest.mark.parametrize(

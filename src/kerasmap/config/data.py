@@ -62,13 +62,12 @@ class ImdbDataConfig(DataConfig):
 
 @dataclass
 class MoonsDataConfig(DataConfig):
-    """Two interleaving half circles generated with numpy."""
+    """Two interleaving half circles generated with numpy, seeded by the run's `seed`."""
 
     num_samples: int = 1000
     noise: float = 0.2
-    seed: int = 0
 
-    LOADER_KEYS: ClassVar[tuple[str, ...]] = ("num_samples", "noise", "seed")
+    LOADER_KEYS: ClassVar[tuple[str, ...]] = ("num_samples", "noise")
 
     def __post_init__(self) -> None:
         super().__post_init__()

@@ -5,10 +5,16 @@ from importlib import metadata
 from pathlib import Path
 
 TRACKED_PACKAGES = ("tensorflow", "keras", "mlflow", "hydra-core", "numpy", "kerasmap")
+SOURCE_FOLDER = Path(__file__).resolve().parent
 
 
-def git_state(folder: Path | None = None) -> dict[str, str]:
-    """The commit checked out in `folder` and whether the work tree has changes."""
+def git_state(folder: Path = SOURCE_FOLDER) -> dict[str, str]:
+    """The commit of the code in `folder` and whether its work tree has changes.
+
+    Args:
+        folder: A folder inside the git checkout. Defaults to kerasmap's own source,
+            so the tags describe the code that ran wherever the run was started.
+    """
 
     def git(*args: str) -> str:
         return subprocess.run(

@@ -1,6 +1,7 @@
 """What a run records before and after fitting: tags, params, config, summary, the model."""
 
 import io
+import tempfile
 
 import keras
 import mlflow
@@ -41,22 +42,30 @@ def log_config(config: dict, config_yaml: str, overrides: list[str]) -> None:
 
 
 def log_model_summary(model: keras.Model) -> None:
-    """Logs Keras's `model.summary()` as `model/summary.txt`."""
+    """Logs Keras's `model.summary()` as `model_summary.txt`."""
     buffer = io.StringIO()
     model.summary(print_fn=lambda line, **_: buffer.write(line + "\n"))
-    mlflow.log_text(buffer.getvalue(), "model/summary.txt")
+    mlflow.log_text(buffer.getvalue(), "model_summary.txt")
 
 
 def log_keras_model(model: keras.Model, input_example: np.ndarray) -> None:
-    """Logs the model with its signature and input example, loadable by `mlflow.pyfunc`."""
+    """Logs the model as `model/`, with its signature and input example.
+
+    The logged folder loads with `mlflow.pyfunc.load_model("runs:/<id>/model")` or
+    `mlflow.keras.load_model`. It is saved first and then logged, because
+    `mlflow.keras.log_model` (MLflow 3.17) writes the input example before it creates
+    the model folder and fails.
+    """
     signature = infer_signature(input_example, model.predict(input_example, verbose=0))
-    mlflow.keras.log_model(
-        model,
-        name="model",
-        signature=signature,
-        input_example=input_example,
-        pip_requirements=[f"keras=={keras.__version__}", f"tensorflow=={_tf_version()}"],
-    )
+    with tempfile.TemporaryDirectory() as folder:
+        mlflow.keras.save_model(
+            model,
+            folder,
+            signature=signature,
+            input_example=input_example,
+            pip_requirements=[f"keras=={keras.__version__}", f"tensorflow=={_tf_version()}"],
+        )
+        mlflow.log_artifacts(folder, artifact_path="model")
 
 
 def _tf_version() -> str:

@@ -42,5 +42,6 @@ def fit_model(
         validation_data=bundle.val,
         epochs=epochs,
         callbacks=[early_stopping, keras.callbacks.TerminateOnNaN(), *callbacks],
+        shuffle=False,  # the tf.data pipeline already reshuffles every epoch
         verbose=progress_verbosity(),
     )
