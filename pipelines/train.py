@@ -6,12 +6,16 @@ python pipelines/train.py experiment=mnist_cnn
 """
 
 import sys
+from pathlib import Path
 
 import hydra
 from omegaconf import DictConfig, OmegaConf
 
 from kerasmap.config import load_settings
+from kerasmap.config.preflight import check_overrides
 from kerasmap.errors import KerasmapError
+
+CONFIG_DIR = Path(__file__).resolve().parents[1] / "conf"
 
 
 def train(cfg: DictConfig, overrides: list[str] | None = None) -> float:
@@ -72,4 +76,9 @@ def main(cfg: DictConfig) -> float:
 
 
 if __name__ == "__main__":
+    try:
+        check_overrides(str(CONFIG_DIR), "config", sys.argv[1:])
+    except KerasmapError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
     main()

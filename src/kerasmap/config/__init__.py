@@ -4,6 +4,8 @@ Importing this package registers every schema in Hydra's ConfigStore. It never i
 TensorFlow, so bad values are reported in a fraction of a second.
 """
 
+import dataclasses
+
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
 
@@ -11,6 +13,7 @@ from kerasmap.config import data, model, optimizer
 from kerasmap.config.root import KerasmapConfig
 from kerasmap.config.tracking import TrackingConfig
 from kerasmap.config.trainer import LRScheduleConfig, TrainerConfig
+from kerasmap.errors import ConfigError
 
 GROUP_SCHEMAS = {
     "data": {
@@ -54,7 +57,25 @@ def load_settings(cfg: DictConfig) -> KerasmapConfig:
     Raises:
         ConfigError: If any value is out of range or the groups do not fit together.
     """
+    _reject_undeclared_keys(cfg)
     return OmegaConf.to_object(cfg)
+
+
+def _reject_undeclared_keys(cfg: DictConfig) -> None:
+    """Catches keys appended with `+group.key=value` that no schema declares."""
+    for group in GROUP_SCHEMAS:
+        node = cfg.get(group)
+        schema = OmegaConf.get_type(node) if node is not None else None
+        if not dataclasses.is_dataclass(schema):
+            continue
+        declared = {field.name for field in dataclasses.fields(schema)}
+        for key in node:
+            if key not in declared:
+                raise ConfigError(
+                    f"Received an unknown key `{group}.{key}`, expected one of the keys of "
+                    f"`{group}`: {', '.join(sorted(declared))}. Received: {group}.{key}="
+                    f"{node[key]!r}"
+                )
 
 
 register_schemas()
