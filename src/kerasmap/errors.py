@@ -11,3 +11,7 @@ class ConfigError(KerasmapError, ValueError):
 
 class DataError(KerasmapError):
     """A dataset could not be loaded: missing, unreadable or malformed file."""
+
+
+class TrainingDivergedError(KerasmapError):
+    """The loss became NaN or infinite, so training stopped."""

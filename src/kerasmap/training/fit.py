@@ -3,8 +3,10 @@
 import sys
 
 import keras
+import numpy as np
 
 from kerasmap.data.bundle import DatasetBundle
+from kerasmap.errors import TrainingDivergedError
 
 
 def progress_verbosity() -> int:
@@ -33,11 +35,15 @@ def fit_model(
 
     Returns:
         The Keras `History` of the run.
+
+    Raises:
+        TrainingDivergedError: If the loss became NaN or infinite (training stops at
+            once, through Keras's `TerminateOnNaN`).
     """
     early_stopping = keras.callbacks.EarlyStopping(
         monitor=monitor, patience=patience, restore_best_weights=True
     )
-    return model.fit(
+    history = model.fit(
         bundle.train,
         validation_data=bundle.val,
         epochs=epochs,
@@ -45,3 +51,16 @@ def fit_model(
         shuffle=False,  # the tf.data pipeline already reshuffles every epoch
         verbose=progress_verbosity(),
     )
+    require_finite_loss(history)
+    return history
+
+
+def require_finite_loss(history: keras.callbacks.History) -> None:
+    """Raises `TrainingDivergedError` if any epoch's training loss is NaN or infinite."""
+    losses = np.asarray(history.history.get("loss", []), dtype=float)
+    diverged = np.flatnonzero(~np.isfinite(losses))
+    if diverged.size:
+        raise TrainingDivergedError(
+            f"Training diverged: the loss became {losses[diverged[0]]} in epoch "
+            f"{diverged[0] + 1}; lower `optimizer.learning_rate` or set `optimizer.clipnorm`."
+        )
