@@ -1,0 +1,115 @@
+"""From a dataset's numpy splits to batched train / validation / test `tf.data` pipelines."""
+
+import numpy as np
+import tensorflow as tf
+
+from kerasmap.data.arrays import ArraySplits
+from kerasmap.data.bundle import DatasetBundle
+from kerasmap.data.preprocessing import make_augmenter, make_scaler
+from kerasmap.data.settings import check_pipeline_settings
+from kerasmap.errors import ConfigError
+
+TARGET_DTYPES = {"multiclass": np.int32, "binary": np.float32, "regression": np.float32}
+NUM_INPUT_EXAMPLES = 5
+
+
+def make_datasets(
+    splits: ArraySplits,
+    *,
+    batch_size: int,
+    seed: int,
+    val_fraction: float,
+    limit: int | None = None,
+    augment: bool = False,
+) -> DatasetBundle:
+    """Carves a validation split, scales inputs and builds the `tf.data` pipelines.
+
+    Args:
+        splits: The dataset's train and test arrays.
+        batch_size: Examples per batch.
+        seed: Seed of the validation split, the shuffle and the augmentation.
+        val_fraction: Fraction of the (limited) training examples held out
+            for validation.
+        limit: Keep only the first `limit` training examples; `None` keeps all.
+            Defaults to `None`.
+        augment: Randomly flip and shift training image batches. Defaults to
+            `False`; ignored for non-image data.
+
+    Returns:
+        A `DatasetBundle` whose training pipeline is reshuffled every epoch.
+
+    Raises:
+        ConfigError: If `batch_size` or `limit` is not a positive integer, or
+            `val_fraction` is not in (0, 1) or leaves the training or
+            validation split empty.
+    """
+    check_pipeline_settings(batch_size=batch_size, val_fraction=val_fraction, limit=limit)
+    target_dtype = TARGET_DTYPES[splits.task]
+    x_train, y_train = splits.x_train[:limit], splits.y_train[:limit].astype(target_dtype)
+    train_index, val_index = split_validation(len(x_train), val_fraction, seed, limit)
+    scaler = make_scaler(splits.modality, x_train[train_index])
+    augmenter = make_augmenter(seed) if augment and splits.modality == "image" else None
+    return DatasetBundle(
+        train=_to_dataset(
+            x_train[train_index], y_train[train_index], scaler, batch_size, seed, augmenter
+        ),
+        val=_to_dataset(x_train[val_index], y_train[val_index], scaler, batch_size),
+        test=_to_dataset(splits.x_test, splits.y_test.astype(target_dtype), scaler, batch_size),
+        input_shape=tuple(int(size) for size in splits.x_train.shape[1:]),
+        num_classes=1 if splits.task == "regression" else len(splits.class_names),
+        class_names=splits.class_names,
+        task=splits.task,
+        modality=splits.modality,
+        fingerprint=splits.fingerprint,
+        num_train=len(train_index),
+        num_val=len(val_index),
+        num_test=len(splits.x_test),
+        input_example=scaler(splits.x_test[:NUM_INPUT_EXAMPLES]).numpy(),
+        vocab_size=splits.vocab_size,
+    )
+
+
+def split_validation(
+    num_examples: int, val_fraction: float, seed: int, limit: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Picks a seeded, disjoint validation subset of the training examples.
+
+    Args:
+        num_examples: Number of training examples to split.
+        val_fraction: Fraction of them to hold out, rounded to the nearest count.
+        seed: Seed of the random choice.
+        limit: The `data.limit` in effect, only for the error message.
+            Defaults to `None`.
+
+    Returns:
+        `(train_index, val_index)`: sorted indices into the training examples.
+
+    Raises:
+        ConfigError: If the training or validation split would be empty.
+    """
+    num_val = round(num_examples * val_fraction)
+    if not 1 <= num_val < num_examples:
+        raise ConfigError(
+            "Received an invalid value for `data.val_fraction`, expected a fraction that leaves "
+            f"at least one of the {num_examples} training examples in each of the training and "
+            f"validation splits. Received: data.val_fraction={val_fraction}, data.limit={limit}"
+        )
+    order = np.random.default_rng(seed).permutation(num_examples)
+    return np.sort(order[num_val:]), np.sort(order[:num_val])
+
+
+def _to_dataset(
+    inputs, targets, scaler, batch_size, shuffle_seed=None, augmenter=None
+) -> tf.data.Dataset:
+    """Chains scale, cache, shuffle (training only), batch, augment (if any) and prefetch."""
+    dataset = tf.data.Dataset.from_tensor_slices((inputs, targets))
+    dataset = dataset.map(lambda x, y: (scaler(x), y), num_parallel_calls=tf.data.AUTOTUNE)
+    dataset = dataset.cache()
+    if shuffle_seed is not None:
+        dataset = dataset.shuffle(len(inputs), seed=shuffle_seed, reshuffle_each_iteration=True)
+    dataset = dataset.batch(batch_size)
+    if augmenter is not None:
+        dataset = dataset.map(
+            lambda x, y: (augmenter(x, training=True), y), num_parallel_calls=tf.data.AUTOTUNE
+        )
+    return dataset.prefetch(tf.data.AUTOTUNE)
