@@ -47,6 +47,7 @@ def make_augmenter(seed: int) -> keras.Sequential:
     return keras.Sequential(
         [
             keras.layers.RandomFlip("horizontal", seed=seed),
-            keras.layers.RandomTranslation(0.1, 0.1, seed=seed + 1)  # independent of the flip draws,
+            # A different seed, so the shifts are drawn independently of the flips.
+            keras.layers.RandomTranslation(0.1, 0.1, seed=seed + 1),
         ]
     )
