@@ -1,0 +1,124 @@
+"""Run the real entry points on small data into a temporary MLflow store."""
+
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import mlflow
+import numpy as np
+from hydra import compose, initialize_config_dir
+
+from original_formats import ragged_array, write_cifar_tarball
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+CONF = REPO_ROOT / "conf"
+
+
+def load_pipeline(name: str):
+    """Imports `pipelines/<name>.py` as a module, as the tests of lightning-hydra do."""
+    spec = importlib.util.spec_from_file_location(
+        f"pipeline_{name}", REPO_ROOT / "pipelines" / f"{name}.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def store_overrides(folder: Path) -> list[str]:
+    """Overrides that send runs, artifacts and Hydra's outputs into `folder`."""
+    return [
+        f"tracking.uri=sqlite:///{folder}/mlflow.db",
+        f"tracking.artifact_root={folder}/mlruns",
+        f"hydra.run.dir={folder}/outputs",
+    ]
+
+
+def compose_config(overrides: list[str]):
+    """Composes `conf/config.yaml` with `overrides` (no Hydra settings among them)."""
+    with initialize_config_dir(config_dir=str(CONF), version_base="1.3"):
+        return compose("config", overrides=overrides)
+
+
+def run_cli(script: str, arguments: list[str], env: dict | None = None, cwd: Path = REPO_ROOT):
+    """Runs `pipelines/<script>.py` in a fresh Python, as a user would."""
+    return subprocess.run(
+        [sys.executable, str(REPO_ROOT / "pipelines" / f"{script}.py"), *arguments],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def runs_in(folder: Path, experiment: str = "kerasmap"):
+    """The runs of `experiment` in the store under `folder`, as a DataFrame."""
+    mlflow.set_tracking_uri(f"sqlite:///{folder}/mlflow.db")
+    return mlflow.search_runs(experiment_names=[experiment])
+
+
+def artifact_paths(run_id: str, folder: str | None = None) -> set[str]:
+    """Every artifact file of a run, as paths relative to the run's artifact root."""
+    paths = set()
+    for entry in mlflow.MlflowClient().list_artifacts(run_id, folder):
+        paths |= artifact_paths(run_id, entry.path) if entry.is_dir else {entry.path}
+    return paths
+
+
+def write_image_npz(path: Path, image_shape=(28, 28), num_train=240, num_test=60) -> Path:
+    """An `mnist.npz`-format file of random images whose class sets the mean brightness."""
+    rng = np.random.default_rng(0)
+
+    def split(count):
+        labels = np.arange(count) % 10
+        images = rng.integers(0, 40, (count, *image_shape)) + labels[:, None, None] * 20
+        return images.astype(np.uint8), labels.astype(np.uint8)
+
+    (x_train, y_train), (x_test, y_test) = split(num_train), split(num_test)
+    np.savez_compressed(path, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
+    return path
+
+
+def write_cifar(path: Path, per_batch: int = 30) -> Path:
+    """A `cifar-10-python.tar.gz` with five small training batches and a test batch."""
+    rng = np.random.default_rng(0)
+
+    def batch(count):
+        data = rng.integers(0, 256, (count, 3072), dtype=np.uint8)
+        return data, [int(label) for label in np.arange(count) % 10]
+
+    batches = {f"data_batch_{index}": batch(per_batch) for index in range(1, 6)}
+    batches["test_batch"] = batch(per_batch)
+    names = [
+        name.encode()
+        for name in (
+            "airplane",
+            "automobile",
+            "bird",
+            "cat",
+            "deer",
+            "dog",
+            "frog",
+            "horse",
+            "ship",
+            "truck",
+        )
+    ]
+    return write_cifar_tarball(path, batches, names)
+
+
+def write_imdb(path: Path, count: int = 80) -> Path:
+    """An `imdb.npz`-format file: reviews as lists of word ids, with 0/1 labels."""
+    rng = np.random.default_rng(0)
+
+    def split():
+        reviews = [
+            [int(word) for word in rng.integers(1, 500, rng.integers(5, 40))] for _ in range(count)
+        ]
+        return ragged_array(reviews), (np.arange(count) % 2).astype(np.int64)
+
+    (x_train, y_train), (x_test, y_test) = split(), split()
+    np.savez(path, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
+    return path
