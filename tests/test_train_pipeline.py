@@ -6,6 +6,7 @@ import pytest
 
 from kerasmap.errors import TrainingDivergedError
 from kerasmap.tracking.lifecycle import FAILURE_TAG
+
 from pipeline_helpers import (
     artifact_paths,
     compose_config,

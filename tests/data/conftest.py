@@ -4,6 +4,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+
 from original_formats import ragged_array, write_cifar_tarball, write_idx
 
 

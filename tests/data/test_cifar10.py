@@ -7,10 +7,11 @@ import tarfile
 import keras
 import numpy as np
 import pytest
-from original_formats import python2_pickle, write_cifar_tarball
 
 from kerasmap.data import load_cifar10
 from kerasmap.errors import DataError
+
+from original_formats import python2_pickle, write_cifar_tarball
 
 
 def test_loads_all_batches_in_order(cifar_file):

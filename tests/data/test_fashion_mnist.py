@@ -5,12 +5,13 @@ import sys
 
 import numpy as np
 import pytest
-from original_formats import write_idx
 
 from kerasmap.data import load_fashion_mnist
 from kerasmap.data.fashion_mnist import FILE_NAMES
 from kerasmap.data.fingerprint import fingerprint_arrays
 from kerasmap.errors import DataError
+
+from original_formats import write_idx
 
 # Loads Fashion-MNIST with no path in a fresh interpreter: Keras reads KERAS_HOME on import.
 LOAD_THROUGH_KERAS = """

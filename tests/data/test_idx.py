@@ -2,10 +2,11 @@ import gzip
 
 import numpy as np
 import pytest
-from original_formats import idx_bytes, write_idx
 
 from kerasmap.data.idx import IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, read_idx
 from kerasmap.errors import DataError
+
+from original_formats import idx_bytes, write_idx
 
 
 def test_reads_images_and_labels(tmp_path):

@@ -3,10 +3,11 @@ import hashlib
 import keras
 import numpy as np
 import pytest
-from original_formats import ragged_array
 
 from kerasmap.data import load_imdb
 from kerasmap.errors import ConfigError, DataError
+
+from original_formats import ragged_array
 
 
 def keras_shuffle_orders(num_train: int, num_test: int) -> tuple[np.ndarray, np.ndarray]:
