@@ -1,9 +1,10 @@
-"""Compose the config before Hydra does, to report a bad override in one sentence.
+"""Compose and validate the config before Hydra runs, to report a mistake in one sentence.
 
 Hydra reports composition errors correctly but over several lines, with its search path
 and a hint about stack traces. These checks compose the same config with Hydra's compose
 API (a fraction of a second, no TensorFlow) and turn the error into one Keras-style
-sentence naming the key, the value received and what is allowed.
+sentence naming the key, the value received and what is allowed. Nothing is written:
+Hydra has not created its output folder yet.
 """
 
 from hydra import compose, initialize_config_dir
@@ -11,6 +12,7 @@ from hydra.errors import HydraException, MissingConfigException
 from omegaconf import OmegaConf
 from omegaconf.errors import ConfigAttributeError, ConfigKeyError, OmegaConfBaseException
 
+from kerasmap.config import load_settings
 from kerasmap.errors import ConfigError
 
 
@@ -21,17 +23,18 @@ def check_overrides(config_dir: str, config_name: str, arguments: list[str]) -> 
     Hydra, and so are sweeps: each sweep job is checked when it runs.
 
     Raises:
-        ConfigError: If an override names an unknown option or key, or a value of the
-            wrong type.
+        ConfigError: If an override names an unknown option or key, a value has the
+            wrong type or is out of range, or the groups do not fit together.
     """
     if any(argument.startswith("-") for argument in arguments):
         return
     overrides = [argument for argument in arguments if not argument.startswith("hydra")]
     try:
         with initialize_config_dir(config_dir=config_dir, version_base="1.3"):
-            compose(config_name, overrides=overrides)
+            cfg = compose(config_name, overrides=overrides)
     except (HydraException, OmegaConfBaseException) as error:
         raise ConfigError(explain(error, overrides)) from None
+    load_settings(cfg)
 
 
 def explain(error: Exception, overrides: list[str]) -> str:
