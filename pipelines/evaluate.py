@@ -11,8 +11,11 @@ import sys
 from pathlib import Path
 
 from hydra import compose, initialize_config_dir
+from hydra.errors import HydraException
+from omegaconf.errors import OmegaConfBaseException
 
 from kerasmap.config import load_settings
+from kerasmap.config.preflight import explain
 from kerasmap.errors import ConfigError, KerasmapError
 
 CONFIG_DIR = str(Path(__file__).resolve().parents[1] / "conf")
@@ -59,6 +62,9 @@ def main(argv: list[str]) -> int:
         metrics = evaluate_run(argv[0], argv[1:])
     except KerasmapError as error:
         print(f"Error: {error}", file=sys.stderr)
+        return 2
+    except (HydraException, OmegaConfBaseException) as error:
+        print(f"Error: {explain(error, argv[1:])}", file=sys.stderr)
         return 2
     for name, value in metrics.items():
         print(f"{name:<20} {value:.4f}")

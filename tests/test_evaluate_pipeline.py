@@ -36,3 +36,8 @@ def test_an_unknown_run_id_is_one_clear_error(tmp_path, capsys):
     exit_code = evaluate_pipeline.main(["0123456789abcdef", *store_overrides(tmp_path)[:1]])
     assert exit_code == 2
     assert "no kerasmap run with that id" in capsys.readouterr().err
+
+
+def test_a_bad_override_is_one_clear_error(capsys):
+    assert evaluate_pipeline.main(["0123456789abcdef", "trainer.epochs=abc"]) == 2
+    assert "`trainer.epochs`" in capsys.readouterr().err
