@@ -10,6 +10,8 @@ import mlflow
 import numpy as np
 from hydra import compose, initialize_config_dir
 
+from kerasmap.data.cifar10 import CLASS_NAMES as CIFAR10_CLASS_NAMES
+
 from original_formats import ragged_array, write_cifar_tarball
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -91,21 +93,7 @@ def write_cifar(path: Path, per_batch: int = 30) -> Path:
 
     batches = {f"data_batch_{index}": batch(per_batch) for index in range(1, 6)}
     batches["test_batch"] = batch(per_batch)
-    names = [
-        name.encode()
-        for name in (
-            "airplane",
-            "automobile",
-            "bird",
-            "cat",
-            "deer",
-            "dog",
-            "frog",
-            "horse",
-            "ship",
-            "truck",
-        )
-    ]
+    names = [name.encode() for name in CIFAR10_CLASS_NAMES]
     return write_cifar_tarball(path, batches, names)
 
 
