@@ -5,6 +5,7 @@ python pipelines/train.py model=cnn data=cifar10 trainer.epochs=3
 python pipelines/train.py experiment=mnist_cnn
 """
 
+import logging
 import sys
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from kerasmap.config.preflight import check_overrides
 from kerasmap.errors import KerasmapError
 
 CONFIG_DIR = Path(__file__).resolve().parents[1] / "conf"
+log = logging.getLogger(__name__)
 
 
 def train(cfg: DictConfig, overrides: list[str] | None = None) -> float:
@@ -35,15 +37,21 @@ def train(cfg: DictConfig, overrides: list[str] | None = None) -> float:
     from kerasmap.tracking.epoch_logger import EpochLogger
     from kerasmap.tracking.lifecycle import tracked_run
     from kerasmap.tracking.store import open_experiment
+    from kerasmap.tracking.sweep_job import current_sweep_job
     from kerasmap.training.precision import resolve_precision
 
     bundle = stages.prepare(settings)
     tracking = settings.tracking
     experiment_id = open_experiment(tracking.uri, tracking.experiment, tracking.artifact_root)
     precision = resolve_precision(settings.trainer.precision)
-    run_name = tracking.run_name or f"{settings.model.name}-{settings.data.name}"
-    tags = run_record.run_tags(bundle, precision)
-    with tracked_run(experiment_id, run_name=run_name, tags=tags):
+    job = current_sweep_job()
+    tags = run_record.run_tags(bundle, precision) | (job.tags() if job else {})
+    with tracked_run(
+        experiment_id,
+        run_name=tracking.run_name or run_name_for(cfg),
+        tags=tags,
+        parent_run_id=job.parent_id if job else None,
+    ):
         run_record.log_config(
             OmegaConf.to_container(cfg, resolve=True),
             OmegaConf.to_yaml(cfg, resolve=True),
@@ -59,6 +67,11 @@ def train(cfg: DictConfig, overrides: list[str] | None = None) -> float:
     return best
 
 
+def run_name_for(cfg: DictConfig) -> str:
+    """A readable default run name, e.g. `cnn-cifar10`."""
+    return f"{cfg.model.name}-{cfg.data.name}"
+
+
 def _hydra_overrides() -> list[str]:
     from hydra.core.hydra_config import HydraConfig
 
@@ -67,12 +80,30 @@ def _hydra_overrides() -> list[str]:
 
 @hydra.main(version_base="1.3", config_path="../conf", config_name="config")
 def main(cfg: DictConfig) -> float:
-    """Command-line entry point: a user mistake prints one sentence and exits with status 2."""
+    """Command-line entry point.
+
+    A single run that hits a user mistake prints one sentence and exits with status 2.
+    A sweep job that fails for any reason is recorded as a FAILED run nested in its
+    sweep and returns NaN, so the sweep goes on to the next job.
+    """
+    from kerasmap.tracking.sweep_job import current_sweep_job
+
+    job = current_sweep_job()
     try:
         return train(cfg)
     except KerasmapError as error:
-        print(f"Error: {error}", file=sys.stderr)
-        raise SystemExit(2) from None
+        if job is None:
+            print(f"Error: {error}", file=sys.stderr)
+            raise SystemExit(2) from None
+        reason = str(error)
+    except Exception as error:
+        if job is None:
+            raise
+        log.exception("Sweep job %d failed", job.number)
+        reason = f"{type(error).__name__}: {error}"
+    log.error("Sweep job %d failed: %s", job.number, reason)
+    job.record_failure(run_name_for(cfg), reason)
+    return float("nan")
 
 
 if __name__ == "__main__":
@@ -81,4 +112,10 @@ if __name__ == "__main__":
     except KerasmapError as error:
         print(f"Error: {error}", file=sys.stderr)
         raise SystemExit(2) from None
-    main()
+    try:
+        main()
+    except KeyboardInterrupt:
+        from kerasmap.tracking.sweep_callback import close_open_sweeps
+
+        close_open_sweeps(status="KILLED")
+        raise SystemExit(130) from None

@@ -85,7 +85,6 @@ def test_make_passes_every_key_value_to_hydra():
         text=True,
         check=True,
     )
-    command = result.stdout.strip().splitlines()[-1]
-    assert "pipelines/train.py" in command
+    command = next(line for line in result.stdout.splitlines() if "pipelines/train.py" in line)
     for override in ("'model=cnn'", "'data=cifar10'", "'trainer.epochs=3'", "'model.dropout=0.3'"):
         assert override in command

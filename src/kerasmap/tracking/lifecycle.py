@@ -10,7 +10,11 @@ FAILURE_TAG = "kerasmap.failure"
 
 @contextlib.contextmanager
 def tracked_run(
-    experiment_id: str, *, run_name: str | None = None, tags: dict[str, str] | None = None
+    experiment_id: str,
+    *,
+    run_name: str | None = None,
+    tags: dict[str, str] | None = None,
+    parent_run_id: str | None = None,
 ) -> Iterator[mlflow.ActiveRun]:
     """Starts an MLflow run and guarantees it never stays RUNNING.
 
@@ -18,11 +22,15 @@ def tracked_run(
         experiment_id: The experiment to record the run in.
         run_name: A name for the run; `None` lets MLflow pick one. Defaults to `None`.
         tags: Tags set when the run starts. Defaults to `None`.
+        parent_run_id: Nest the run under this one (a sweep's parent run).
+            Defaults to `None`.
 
     Yields:
         The active run.
     """
-    run = mlflow.start_run(experiment_id=experiment_id, run_name=run_name, tags=tags)
+    run = mlflow.start_run(
+        experiment_id=experiment_id, run_name=run_name, tags=tags, parent_run_id=parent_run_id
+    )
     try:
         yield run
     except KeyboardInterrupt:

@@ -9,15 +9,14 @@ from kerasmap.data.bundle import DatasetBundle
 from kerasmap.evaluation.evaluate import Evaluation
 from kerasmap.evaluation.plots import plot_confusion_matrix, plot_learning_curves
 from kerasmap.models.head import monitored_metric
-
-HIGHER_IS_BETTER = ("accuracy", "auc", "f1", "precision", "recall")
+from kerasmap.tracking.metric_direction import natural_direction
 
 
 def best_value(history: dict[str, list[float]], monitor: str) -> float:
     """The best epoch's value of `monitor`: the highest for scores, the lowest for losses."""
     values = np.asarray(history[monitor], dtype=float)
-    higher_is_better = monitor.endswith(HIGHER_IS_BETTER)
-    return float(np.nanmax(values) if higher_is_better else np.nanmin(values))
+    maximize = natural_direction(monitor) == "maximize"
+    return float(np.nanmax(values) if maximize else np.nanmin(values))
 
 
 def log_results(
