@@ -11,8 +11,13 @@ UI_PORT ?= 5000
 MAKE_VARIABLES := PYTHON UI_PORT RUN
 OVERRIDES := $(foreach assignment,$(MAKEOVERRIDES),$(if $(filter $(MAKE_VARIABLES),$(firstword $(subst =, ,$(assignment)))),,'$(assignment)'))
 
+# `make sweep` runs this grid; a key given on the command line replaces its entry here.
+SWEEP_GRID := model.dropout=0.0,0.25,0.5 optimizer.weight_decay=0,1e-4,1e-3
+OVERRIDE_KEYS := $(foreach assignment,$(MAKEOVERRIDES),$(firstword $(subst =, ,$(assignment))))
+SWEEP_DEFAULTS := $(foreach entry,$(SWEEP_GRID),$(if $(filter $(firstword $(subst =, ,$(entry))),$(OVERRIDE_KEYS)),,'$(entry)'))
+
 .DEFAULT_GOAL := help
-.PHONY: help install train evaluate test lint format ui clean
+.PHONY: help install train sweep search compare evaluate test lint format ui clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -27,6 +32,15 @@ install: $(STAMP)  ## Create .venv and install kerasmap with its dev extra (when
 
 train: $(STAMP)  ## Train and track in MLflow; key=value overrides, e.g. model=cnn data=cifar10
 	$(BIN)/python pipelines/train.py $(OVERRIDES)
+
+sweep: $(STAMP)  ## Grid sweep, default model.dropout x optimizer.weight_decay; key=value adds or replaces
+	$(BIN)/python pipelines/train.py -m $(SWEEP_DEFAULTS) $(OVERRIDES)
+
+search: $(STAMP)  ## Optuna search over learning rate, dropout and weight decay (conf/hparams_search)
+	$(BIN)/python pipelines/train.py -m hparams_search=optuna $(OVERRIDES)
+
+compare: $(STAMP)  ## Table (CSV, Markdown) and plot of runs; e.g. sweep_id=<parent run id>
+	$(BIN)/python pipelines/compare.py $(OVERRIDES)
 
 evaluate: $(STAMP)  ## Evaluate a logged model on its test split: make evaluate RUN=<run id>
 	$(BIN)/python pipelines/evaluate.py $(RUN) $(OVERRIDES)

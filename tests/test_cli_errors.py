@@ -1,10 +1,8 @@
 """A user mistake on the command line: one sentence, non-zero exit, no traceback, no store."""
 
-import subprocess
-
 import pytest
 
-from pipeline_helpers import REPO_ROOT, run_cli, store_overrides
+from pipeline_helpers import run_cli, store_overrides
 
 
 def write_csv(folder):
@@ -67,24 +65,3 @@ def test_bad_data_file_fails_with_one_sentence_and_no_run(tmp_path, arguments, m
     assert "Traceback" not in result.stderr
     assert message in result.stderr.strip().splitlines()[-1]
     assert not (tmp_path / "mlflow.db").exists()
-
-
-def test_make_passes_every_key_value_to_hydra():
-    result = subprocess.run(
-        [
-            "make",
-            "-n",
-            "train",
-            "model=cnn",
-            "data=cifar10",
-            "trainer.epochs=3",
-            "model.dropout=0.3",
-        ],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    command = next(line for line in result.stdout.splitlines() if "pipelines/train.py" in line)
-    for override in ("'model=cnn'", "'data=cifar10'", "'trainer.epochs=3'", "'model.dropout=0.3'"):
-        assert override in command

@@ -1,0 +1,46 @@
+"""`make` targets pass every key=value to Hydra as an override."""
+
+import subprocess
+
+from pipeline_helpers import REPO_ROOT
+
+
+def make_command(*arguments: str) -> str:
+    """The pipeline command `make -n` would run."""
+    result = subprocess.run(
+        ["make", "--no-print-directory", "-n", *arguments],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return next(line for line in result.stdout.splitlines() if "pipelines/" in line)
+
+
+def test_train_passes_every_key_value_including_dotted_keys():
+    command = make_command(
+        "train", "model=cnn", "data=cifar10", "trainer.epochs=3", "model.dropout=0.3"
+    )
+    assert "pipelines/train.py" in command
+    for override in ("'model=cnn'", "'data=cifar10'", "'trainer.epochs=3'", "'model.dropout=0.3'"):
+        assert override in command
+
+
+def test_sweep_runs_the_default_grid():
+    command = make_command("sweep")
+    assert "pipelines/train.py -m" in command
+    assert "'model.dropout=0.0,0.25,0.5'" in command
+    assert "'optimizer.weight_decay=0,1e-4,1e-3'" in command
+
+
+def test_sweep_overrides_replace_the_grid_entry_for_their_key_and_add_the_rest():
+    command = make_command("sweep", "model.dropout=0.1,0.2", "trainer.epochs=2")
+    assert "'model.dropout=0.1,0.2'" in command
+    assert "0.0,0.25,0.5" not in command
+    assert "'optimizer.weight_decay=0,1e-4,1e-3'" in command
+    assert "'trainer.epochs=2'" in command
+
+
+def test_make_variables_are_not_passed_to_hydra():
+    command = make_command("evaluate", "RUN=abc123", "data.path=/data")
+    assert "pipelines/evaluate.py abc123 'data.path=/data'" in command
