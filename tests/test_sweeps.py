@@ -75,3 +75,11 @@ def test_a_job_with_a_bad_value_is_recorded_failed_before_training(tmp_path):
     assert "`model.dropout`, expected a float in [0, 1)" in failed.iloc[0][f"tags.{FAILURE_TAG}"]
     assert failed.iloc[0]["tags.mlflow.parentRunId"] == parent.run_id
     assert parent[f"metrics.{sweep_tags.JOBS_FAILED_METRIC}"] == 1
+
+
+def test_parallel_jobs_all_land_complete_in_one_store(tmp_path):
+    parent, jobs = sweep(tmp_path, "hydra/launcher=parallel", "model.dropout=0.0,0.1,0.2,0.3")
+    assert len(jobs) == 4
+    assert (jobs["status"] == "FINISHED").all()
+    assert jobs["metrics.test_accuracy"].notna().all()
+    assert parent[f"metrics.{sweep_tags.JOBS_FINISHED_METRIC}"] == 4
