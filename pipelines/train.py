@@ -112,10 +112,13 @@ if __name__ == "__main__":
     except KerasmapError as error:
         print(f"Error: {error}", file=sys.stderr)
         raise SystemExit(2) from None
+    from kerasmap.tracking.sweep_callback import close_open_sweeps
+
     try:
         main()
     except KeyboardInterrupt:
-        from kerasmap.tracking.sweep_callback import close_open_sweeps
-
         close_open_sweeps(status="KILLED")
         raise SystemExit(130) from None
+    finally:
+        # A sweep that stopped before its end (say, a bad sweeper option) ends FAILED.
+        close_open_sweeps(status="FAILED")

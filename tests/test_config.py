@@ -12,7 +12,7 @@ from kerasmap.config.model import AttentionConfig, CNNConfig, LSTMConfig, MLPCon
 from kerasmap.errors import ConfigError
 
 CONF = Path(__file__).resolve().parents[1] / "conf"
-GROUPS = ("data", "model", "optimizer", "trainer", "tracking", "experiment")
+GROUPS = ("data", "model", "optimizer", "trainer", "tracking", "experiment", "hparams_search")
 
 
 def options(group: str) -> list[str]:

@@ -83,3 +83,12 @@ def test_parallel_jobs_all_land_complete_in_one_store(tmp_path):
     assert (jobs["status"] == "FINISHED").all()
     assert jobs["metrics.test_accuracy"].notna().all()
     assert parent[f"metrics.{sweep_tags.JOBS_FINISHED_METRIC}"] == 4
+
+
+def test_a_sweep_stopped_by_a_bad_sweeper_option_leaves_no_run_running(tmp_path):
+    arguments = ["-m", *TINY, "hparams_search=optuna", "hydra.sweeper.n_trials=0"]
+    result = run_cli("train", [*arguments, *store_overrides(tmp_path)[:2]])
+    assert result.returncode != 0
+    assert "`hydra.sweeper.n_trials`" in result.stderr.splitlines()[0]
+    runs = runs_in(tmp_path)
+    assert not (runs["status"] == "RUNNING").any()
