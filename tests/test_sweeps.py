@@ -89,6 +89,6 @@ def test_a_sweep_stopped_by_a_bad_sweeper_option_leaves_no_run_running(tmp_path)
     arguments = ["-m", *TINY, "hparams_search=optuna", "hydra.sweeper.n_trials=0"]
     result = run_cli("train", [*arguments, *store_overrides(tmp_path)[:2]])
     assert result.returncode != 0
-    assert "`hydra.sweeper.n_trials`" in result.stderr.splitlines()[0]
+    assert "Received an invalid value for `hydra.sweeper.n_trials`" in result.stderr
     runs = runs_in(tmp_path)
     assert not (runs["status"] == "RUNNING").any()
