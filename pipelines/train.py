@@ -36,13 +36,15 @@ def train(cfg: DictConfig, overrides: list[str] | None = None) -> float:
     from kerasmap.tracking import run_record
     from kerasmap.tracking.epoch_logger import EpochLogger
     from kerasmap.tracking.lifecycle import tracked_run
+    from kerasmap.tracking.reachability import usable_tracking_uri
     from kerasmap.tracking.store import open_experiment
     from kerasmap.tracking.sweep_job import current_sweep_job
     from kerasmap.training.precision import resolve_precision
 
-    bundle = stages.prepare(settings)
     tracking = settings.tracking
-    experiment_id = open_experiment(tracking.uri, tracking.experiment, tracking.artifact_root)
+    tracking_uri = usable_tracking_uri(tracking.uri, tracking.required)
+    bundle = stages.prepare(settings)
+    experiment_id = open_experiment(tracking_uri, tracking.experiment, tracking.artifact_root)
     precision = resolve_precision(settings.trainer.precision)
     job = current_sweep_job()
     tags = run_record.run_tags(bundle, precision) | (job.tags() if job else {})
@@ -54,7 +56,6 @@ def train(cfg: DictConfig, overrides: list[str] | None = None) -> float:
     ):
         run_record.log_config(
             OmegaConf.to_container(cfg, resolve=True),
-            OmegaConf.to_yaml(cfg, resolve=True),
             overrides if overrides is not None else _hydra_overrides(),
         )
         model = stages.build(settings, bundle, precision)

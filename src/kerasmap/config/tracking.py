@@ -14,6 +14,7 @@ class TrackingConfig:
     experiment: str = "kerasmap"
     run_name: str | None = None
     log_model: bool = True
+    required: bool = True
 
     def __post_init__(self) -> None:
         checks.require(

@@ -7,11 +7,13 @@ import keras
 import mlflow
 import numpy as np
 import pandas as pd
+import yaml
 from mlflow.models import infer_signature
 
 from kerasmap.data.bundle import DatasetBundle
 from kerasmap.tracking.provenance import git_state, package_versions
 from kerasmap.tracking.results import log_results  # noqa: F401  (one import for the entry point)
+from kerasmap.tracking.secrets import redact_config, redact_override
 from kerasmap.training.precision import describe_device
 
 
@@ -34,11 +36,19 @@ def flatten_params(config: dict) -> dict[str, str]:
     return {key: str(value) for key, value in flat.items()}
 
 
-def log_config(config: dict, config_yaml: str, overrides: list[str]) -> None:
-    """Logs every resolved config value as a param, plus the config and overrides as files."""
+def log_config(config: dict, overrides: list[str]) -> None:
+    """Logs every resolved config value as a param, plus the config and overrides as files.
+
+    Credentials never reach the store: values of secret-named keys are hidden and
+    passwords inside URIs (`http://user:password@host`) are masked.
+    """
+    config = redact_config(config)
     mlflow.log_params(flatten_params(config))
-    mlflow.log_text(config_yaml, "config/config.yaml")
-    mlflow.log_text("\n".join(overrides) + "\n", "config/overrides.txt")
+    mlflow.log_text(yaml.safe_dump(config, sort_keys=False), "config/config.yaml")
+    mlflow.log_text(
+        "\n".join(redact_override(override) for override in overrides) + "\n",
+        "config/overrides.txt",
+    )
 
 
 def log_model_summary(model: keras.Model) -> None:
