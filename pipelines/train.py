@@ -14,10 +14,11 @@ from omegaconf import DictConfig, OmegaConf
 
 from kerasmap.config import load_settings
 from kerasmap.config.preflight import check_overrides
-from kerasmap.errors import KerasmapError
+from kerasmap.errors import KerasmapError, TrainingDivergedError
 
 CONFIG_DIR = Path(__file__).resolve().parents[1] / "conf"
 log = logging.getLogger(__name__)
+DIVERGED_WEIGHTS_ARTIFACT = "diverged/best_weights.weights.h5"
 
 
 def train(cfg: DictConfig, overrides: list[str] | None = None) -> float:
@@ -60,7 +61,11 @@ def train(cfg: DictConfig, overrides: list[str] | None = None) -> float:
         )
         model = stages.build(settings, bundle, precision)
         run_record.log_model_summary(model)
-        history = stages.fit(model, bundle, settings, callbacks=[EpochLogger(bundle.num_train)])
+        try:
+            history = stages.fit(model, bundle, settings, callbacks=[EpochLogger(bundle.num_train)])
+        except TrainingDivergedError:
+            run_record.log_weights_if_finite(model, DIVERGED_WEIGHTS_ARTIFACT)
+            raise
         evaluation = stages.evaluate(model, bundle)
         best = run_record.log_results(history, evaluation, bundle, settings.trainer.monitor)
         if tracking.log_model:

@@ -200,6 +200,7 @@ def test_a_diverging_run_is_failed_with_the_reason(tmp_path):
     run = only_run(tmp_path)
     assert run["status"] == "FAILED"
     assert "diverged" in run[f"tags.{FAILURE_TAG}"]
+    assert "diverged/best_weights.weights.h5" not in artifact_paths(run.run_id)  # all NaN
 
 
 def test_real_fashion_mnist_through_the_keras_cache(tmp_path, shared_datasets):

@@ -2,6 +2,7 @@
 
 import io
 import tempfile
+from pathlib import Path
 
 import keras
 import mlflow
@@ -56,6 +57,24 @@ def log_model_summary(model: keras.Model) -> None:
     buffer = io.StringIO()
     model.summary(print_fn=lambda line, **_: buffer.write(line + "\n"))
     mlflow.log_text(buffer.getvalue(), "model_summary.txt")
+
+
+def log_weights_if_finite(model: keras.Model, artifact_file: str) -> bool:
+    """Logs the model's weights (`.weights.h5`) when none is NaN or infinite.
+
+    After a divergence, early stopping has restored the best epoch's weights when any
+    epoch ended with a finite validation loss; those are worth keeping.
+
+    Returns:
+        Whether the weights were finite and logged.
+    """
+    if not all(np.isfinite(weights).all() for weights in model.get_weights()):
+        return False
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / Path(artifact_file).name
+        model.save_weights(path)
+        mlflow.log_artifact(str(path), artifact_path=str(Path(artifact_file).parent))
+    return True
 
 
 def log_keras_model(model: keras.Model, input_example: np.ndarray) -> None:
