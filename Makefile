@@ -17,7 +17,7 @@ OVERRIDE_KEYS := $(foreach assignment,$(MAKEOVERRIDES),$(firstword $(subst =, ,$
 SWEEP_DEFAULTS := $(foreach entry,$(SWEEP_GRID),$(if $(filter $(firstword $(subst =, ,$(entry))),$(OVERRIDE_KEYS)),,'$(entry)'))
 
 .DEFAULT_GOAL := help
-.PHONY: help install train sweep search compare evaluate test lint format ui clean
+.PHONY: help install train sweep search compare evaluate rerun test lint format ui clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -44,6 +44,9 @@ compare: $(STAMP)  ## Table (CSV, Markdown) and plot of runs; e.g. sweep_id=<par
 
 evaluate: $(STAMP)  ## Evaluate a logged model on its test split: make evaluate RUN=<run id>
 	$(BIN)/python pipelines/evaluate.py $(RUN) $(OVERRIDES)
+
+rerun: $(STAMP)  ## Train again from a recorded run's config and compare metrics: make rerun RUN=<run id>
+	$(BIN)/python pipelines/rerun.py $(RUN) $(OVERRIDES)
 
 test: $(STAMP)  ## Run the test suite
 	$(BIN)/pytest
