@@ -35,9 +35,9 @@ def train(cfg: DictConfig, overrides: list[str] | None = None) -> float:
     settings = load_settings(cfg)  # Bad values fail here, before TensorFlow is imported.
     from kerasmap import stages
     from kerasmap.tracking import run_record
-    from kerasmap.tracking.epoch_logger import EpochLogger
     from kerasmap.tracking.lifecycle import tracked_run
     from kerasmap.tracking.reachability import usable_tracking_uri
+    from kerasmap.tracking.resume import ResumePoint, find_resume_point, remember_run
     from kerasmap.tracking.store import open_experiment
     from kerasmap.tracking.sweep_job import current_sweep_job
     from kerasmap.training.precision import resolve_precision
@@ -47,6 +47,12 @@ def train(cfg: DictConfig, overrides: list[str] | None = None) -> float:
     bundle = stages.prepare(settings)
     experiment_id = open_experiment(tracking_uri, tracking.experiment, tracking.artifact_root)
     precision = resolve_precision(settings.trainer.precision)
+    config = OmegaConf.to_container(cfg, resolve=True)
+    resume = (
+        find_resume_point(settings.trainer.backup_dir, config)
+        if settings.trainer.resume
+        else ResumePoint(folder=None, run_id=None)
+    )
     job = current_sweep_job()
     tags = run_record.run_tags(bundle, precision) | (job.tags() if job else {})
     with tracked_run(
@@ -54,22 +60,40 @@ def train(cfg: DictConfig, overrides: list[str] | None = None) -> float:
         run_name=tracking.run_name or run_name_for(cfg),
         tags=tags,
         parent_run_id=job.parent_id if job else None,
-    ):
-        run_record.log_config(
-            OmegaConf.to_container(cfg, resolve=True),
-            overrides if overrides is not None else _hydra_overrides(),
+        run_id=resume.run_id,
+    ) as run:
+        if resume.run_id is None:
+            run_record.log_config(
+                config, overrides if overrides is not None else _hydra_overrides()
+            )
+        if resume.folder is not None:
+            remember_run(resume.folder, run.info.run_id)
+        return _fit_and_record(settings, bundle, precision, backup_dir=resume.folder)
+
+
+def _fit_and_record(settings, bundle, precision: str, backup_dir) -> float:
+    """Stages 2 to 4 inside the active run; returns the best `trainer.monitor` value."""
+    from kerasmap import stages
+    from kerasmap.tracking import run_record
+    from kerasmap.tracking.epoch_logger import EpochLogger
+
+    model = stages.build(settings, bundle, precision)
+    run_record.log_model_summary(model)
+    try:
+        history = stages.fit(
+            model,
+            bundle,
+            settings,
+            callbacks=[EpochLogger(bundle.num_train)],
+            backup_dir=backup_dir,
         )
-        model = stages.build(settings, bundle, precision)
-        run_record.log_model_summary(model)
-        try:
-            history = stages.fit(model, bundle, settings, callbacks=[EpochLogger(bundle.num_train)])
-        except TrainingDivergedError:
-            run_record.log_weights_if_finite(model, DIVERGED_WEIGHTS_ARTIFACT)
-            raise
-        evaluation = stages.evaluate(model, bundle)
-        best = run_record.log_results(history, evaluation, bundle, settings.trainer.monitor)
-        if tracking.log_model:
-            run_record.log_keras_model(model, bundle.input_example)
+    except TrainingDivergedError:
+        run_record.log_weights_if_finite(model, DIVERGED_WEIGHTS_ARTIFACT)
+        raise
+    evaluation = stages.evaluate(model, bundle)
+    best = run_record.log_results(history, evaluation, bundle, settings.trainer.monitor)
+    if settings.tracking.log_model:
+        run_record.log_keras_model(model, bundle.input_example)
     return best
 
 

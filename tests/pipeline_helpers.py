@@ -29,10 +29,14 @@ def load_pipeline(name: str):
 
 
 def store_overrides(folder: Path) -> list[str]:
-    """Overrides that send runs, artifacts and Hydra's outputs into `folder`."""
+    """Overrides that send runs, artifacts, backups and Hydra's outputs into `folder`.
+
+    The first three are plain config values (usable with `compose`); the last is Hydra's.
+    """
     return [
         f"tracking.uri=sqlite:///{folder}/mlflow.db",
         f"tracking.artifact_root={folder}/mlruns",
+        f"trainer.backup_dir={folder}/backups",
         f"hydra.run.dir={folder}/outputs",
     ]
 

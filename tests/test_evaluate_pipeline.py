@@ -13,7 +13,7 @@ def test_evaluate_reproduces_the_logged_test_metrics(tmp_path, capsys):
         "data=moons",
         "data.num_samples=200",
         "trainer.epochs=2",
-        *store_overrides(tmp_path)[:2],
+        *store_overrides(tmp_path)[:3],
     ]
     train_pipeline.train(compose_config(overrides), overrides=overrides)
     run = runs_in(tmp_path).iloc[0]
@@ -30,7 +30,7 @@ def test_an_unknown_run_id_is_one_clear_error(tmp_path, capsys):
         "data=moons",
         "data.num_samples=100",
         "trainer.epochs=1",
-        *store_overrides(tmp_path)[:2],
+        *store_overrides(tmp_path)[:3],
     ]
     train_pipeline.train(compose_config(overrides), overrides=overrides)
     exit_code = evaluate_pipeline.main(["0123456789abcdef", *store_overrides(tmp_path)[:1]])

@@ -182,7 +182,7 @@ def test_a_short_search_on_kerasmap_records_each_trial_and_the_best(tmp_path):
     tiny = ["data=moons", "data.num_samples=200", "trainer.epochs=2", "model.hidden_units=[8]"]
     sweep_dir = tmp_path / "sweep"
     arguments = ["hparams_search=optuna", "hydra.sweeper.n_trials=3", *tiny]
-    arguments += [*store_overrides(tmp_path)[:2], f"hydra.sweep.dir={sweep_dir}"]
+    arguments += [*store_overrides(tmp_path)[:3], f"hydra.sweep.dir={sweep_dir}"]
     result = run_cli("train", ["-m", *arguments])
     assert result.returncode == 0, result.stderr
     runs = runs_in(tmp_path)

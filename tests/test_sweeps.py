@@ -14,7 +14,7 @@ TINY = ["data=moons", "data.num_samples=200", "trainer.epochs=2", "model.hidden_
 
 def sweep(tmp_path, *arguments: str):
     folder = [f"hydra.sweep.dir={tmp_path}/sweep"]
-    result = run_cli("train", ["-m", *TINY, *arguments, *store_overrides(tmp_path)[:2], *folder])
+    result = run_cli("train", ["-m", *TINY, *arguments, *store_overrides(tmp_path)[:3], *folder])
     assert result.returncode == 0, result.stderr
     runs = runs_in(tmp_path)
     role = runs[f"tags.{sweep_tags.ROLE_TAG}"]
@@ -87,7 +87,7 @@ def test_parallel_jobs_all_land_complete_in_one_store(tmp_path):
 
 def test_a_sweep_stopped_by_a_bad_sweeper_option_leaves_no_run_running(tmp_path):
     arguments = ["-m", *TINY, "hparams_search=optuna", "hydra.sweeper.n_trials=0"]
-    result = run_cli("train", [*arguments, *store_overrides(tmp_path)[:2]])
+    result = run_cli("train", [*arguments, *store_overrides(tmp_path)[:3]])
     assert result.returncode != 0
     assert "Received an invalid value for `hydra.sweeper.n_trials`" in result.stderr
     runs = runs_in(tmp_path)

@@ -35,7 +35,7 @@ EXPECTED_ARTIFACTS = {
 
 def train(tmp_path, *overrides: str) -> float:
     """Composes the real config with `overrides` and runs `train(cfg)` in this process."""
-    overrides = [*overrides, *store_overrides(tmp_path)[:2]]
+    overrides = [*overrides, *store_overrides(tmp_path)[:3]]
     return train_pipeline.train(compose_config(overrides), overrides=overrides)
 
 

@@ -5,6 +5,7 @@ returns plain objects, so they run the same from Hydra, a notebook or a test.
 """
 
 import math
+from pathlib import Path
 
 import keras
 
@@ -69,9 +70,17 @@ def _optimizer(settings: KerasmapConfig, bundle: DatasetBundle) -> keras.optimiz
 
 
 def fit(
-    model: keras.Model, bundle: DatasetBundle, settings: KerasmapConfig, callbacks=()
+    model: keras.Model,
+    bundle: DatasetBundle,
+    settings: KerasmapConfig,
+    callbacks=(),
+    backup_dir: Path | None = None,
 ) -> keras.callbacks.History:
-    """Stage 3: fits with early stopping (best weights restored) and the LR schedule."""
+    """Stage 3: fits with early stopping (best weights restored) and the LR schedule.
+
+    With a `backup_dir`, every epoch is backed up there and a backup found there is
+    resumed from its last completed epoch.
+    """
     trainer = settings.trainer
     callbacks = list(callbacks)
     if trainer.lr_schedule.name == "plateau":
@@ -91,6 +100,7 @@ def fit(
         patience=trainer.patience,
         monitor=trainer.monitor,
         callbacks=callbacks,
+        backup_dir=backup_dir,
     )
 
 

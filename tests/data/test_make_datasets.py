@@ -73,12 +73,19 @@ def test_validation_split_depends_only_on_seed():
     assert set(inputs_of(first.val)[:, 0]) != set(inputs_of(other.val)[:, 0])
 
 
+def epoch(bundle, number):
+    """The batches of one epoch from the bundle's epoch-indexed training stream."""
+    return bundle.train_from_epoch(number).take(bundle.steps_per_epoch)
+
+
 def test_training_order_is_seeded_and_reshuffled_every_epoch():
     bundle = make_datasets(token_splits(), batch_size=10, seed=4, val_fraction=0.2)
     again = make_datasets(token_splits(), batch_size=10, seed=4, val_fraction=0.2)
 
-    first_epoch, second_epoch = inputs_of(bundle.train), inputs_of(bundle.train)
+    first_epoch, second_epoch = inputs_of(bundle.train), inputs_of(epoch(bundle, 1))
     np.testing.assert_array_equal(first_epoch, inputs_of(again.train))
+    np.testing.assert_array_equal(first_epoch, inputs_of(bundle.train))
+    np.testing.assert_array_equal(second_epoch, inputs_of(epoch(again, 1)))
     assert not np.array_equal(first_epoch, second_epoch)
     assert not np.array_equal(first_epoch[:, 0], np.sort(first_epoch[:, 0]))
     np.testing.assert_array_equal(inputs_of(bundle.val), inputs_of(bundle.val))

@@ -42,6 +42,8 @@ class TrainerConfig:
     lr_schedule: LRScheduleConfig = field(default_factory=LRScheduleConfig)
     precision: str = "auto"
     deterministic: bool = False
+    resume: bool = True
+    backup_dir: str = "outputs/backups"
 
     def __post_init__(self) -> None:
         checks.require_positive("trainer.epochs", self.epochs)

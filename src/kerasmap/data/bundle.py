@@ -1,5 +1,6 @@
 """What the prepare stage hands to the build, fit and evaluate stages."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,8 +12,8 @@ class DatasetBundle:
     """Batched train / validation / test pipelines plus what the model needs to know.
 
     Args:
-        train: Shuffled (reshuffled each epoch), optionally augmented, batched,
-            prefetched `tf.data.Dataset` of `(inputs, targets)`.
+        train: The first epoch of training batches: shuffled, optionally
+            augmented, batched, prefetched `tf.data.Dataset` of `(inputs, targets)`.
         val: Batched validation split carved from the training split.
         test: Batched official test split.
         input_shape: Shape of one input example, without the batch axis.
@@ -27,6 +28,10 @@ class DatasetBundle:
         input_example: A few test inputs exactly as the model receives them
             (after scaling), for the logged model's signature and input example.
         vocab_size: Token vocabulary size for `"tokens"` data, else `None`.
+        train_from_epoch: `train_from_epoch(k)` returns the endless stream of
+            training batches from epoch k on, each epoch in its own seeded order;
+            fit with `steps_per_epoch`. A run resumed at epoch k uses it.
+        steps_per_epoch: Training batches in one epoch.
     """
 
     train: Any
@@ -43,3 +48,5 @@ class DatasetBundle:
     num_test: int
     input_example: np.ndarray
     vocab_size: int | None = None
+    train_from_epoch: Callable[[int], Any] | None = None
+    steps_per_epoch: int = 0

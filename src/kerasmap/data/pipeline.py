@@ -1,5 +1,7 @@
 """From a dataset's numpy splits to batched train / validation / test `tf.data` pipelines."""
 
+import math
+
 import numpy as np
 import tensorflow as tf
 
@@ -11,6 +13,7 @@ from kerasmap.errors import ConfigError
 
 TARGET_DTYPES = {"multiclass": np.int32, "binary": np.float32, "regression": np.float32}
 NUM_INPUT_EXAMPLES = 5
+EPOCH_SEED_STRIDE = 1_000_003  # keeps the per-epoch seeds of different run seeds apart
 
 
 def make_datasets(
@@ -36,7 +39,8 @@ def make_datasets(
             `False`; ignored for non-image data.
 
     Returns:
-        A `DatasetBundle` whose training pipeline is reshuffled every epoch.
+        A `DatasetBundle`: `train_from_epoch(k)` streams the training batches of epoch k
+        on, each epoch shuffled by its own seed; `train` is its first epoch.
 
     Raises:
         ConfigError: If `batch_size` or `limit` is not a positive integer, or
@@ -49,10 +53,14 @@ def make_datasets(
     train_index, val_index = split_validation(len(x_train), val_fraction, seed, limit)
     scaler = make_scaler(splits.modality, x_train[train_index])
     augmenter = make_augmenter(seed) if augment and splits.modality == "image" else None
+    train_from_epoch = _training_stream(
+        x_train[train_index], y_train[train_index], scaler, batch_size, seed, augmenter
+    )
+    steps_per_epoch = math.ceil(len(train_index) / batch_size)
     return DatasetBundle(
-        train=_to_dataset(
-            x_train[train_index], y_train[train_index], scaler, batch_size, seed, augmenter
-        ),
+        train=train_from_epoch(0).take(steps_per_epoch),
+        train_from_epoch=train_from_epoch,
+        steps_per_epoch=steps_per_epoch,
         val=_to_dataset(x_train[val_index], y_train[val_index], scaler, batch_size),
         test=_to_dataset(splits.x_test, splits.y_test.astype(target_dtype), scaler, batch_size),
         input_shape=tuple(int(size) for size in splits.x_train.shape[1:]),
@@ -98,18 +106,38 @@ def split_validation(
     return np.sort(order[num_val:]), np.sort(order[:num_val])
 
 
-def _to_dataset(
-    inputs, targets, scaler, batch_size, shuffle_seed=None, augmenter=None
-) -> tf.data.Dataset:
-    """Chains scale, cache, shuffle (training only), batch, augment (if any) and prefetch."""
+def _to_dataset(inputs, targets, scaler, batch_size) -> tf.data.Dataset:
+    """Chains scale, cache, batch and prefetch: the validation and test pipelines."""
+    dataset = _scaled_and_cached(inputs, targets, scaler)
+    return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
+def _training_stream(inputs, targets, scaler, batch_size, seed, augmenter=None):
+    """Returns `train_from_epoch(epoch)`: the endless stream of training batches from `epoch` on.
+
+    Each epoch is shuffled with a seed derived from the run's seed and the epoch's number,
+    then batched (and augmented): the order of epoch k depends on nothing but k, so a
+    training run resumed at epoch k sees the batches an uninterrupted run would.
+    """
+    dataset = _scaled_and_cached(inputs, targets, scaler)
+
+    def one_epoch(epoch):
+        epoch_seed = tf.cast(seed, tf.int64) * EPOCH_SEED_STRIDE + epoch
+        batches = dataset.shuffle(len(inputs), seed=epoch_seed).batch(batch_size)
+        if augmenter is not None:
+            batches = batches.map(
+                lambda x, y: (augmenter(x, training=True), y), num_parallel_calls=tf.data.AUTOTUNE
+            )
+        return batches
+
+    def train_from_epoch(epoch: int) -> tf.data.Dataset:
+        stream = tf.data.Dataset.counter(start=epoch).flat_map(one_epoch)
+        return stream.prefetch(tf.data.AUTOTUNE)
+
+    return train_from_epoch
+
+
+def _scaled_and_cached(inputs, targets, scaler) -> tf.data.Dataset:
     dataset = tf.data.Dataset.from_tensor_slices((inputs, targets))
     dataset = dataset.map(lambda x, y: (scaler(x), y), num_parallel_calls=tf.data.AUTOTUNE)
-    dataset = dataset.cache()
-    if shuffle_seed is not None:
-        dataset = dataset.shuffle(len(inputs), seed=shuffle_seed, reshuffle_each_iteration=True)
-    dataset = dataset.batch(batch_size)
-    if augmenter is not None:
-        dataset = dataset.map(
-            lambda x, y: (augmenter(x, training=True), y), num_parallel_calls=tf.data.AUTOTUNE
-        )
-    return dataset.prefetch(tf.data.AUTOTUNE)
+    return dataset.cache()

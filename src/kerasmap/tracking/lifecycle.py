@@ -15,6 +15,7 @@ def tracked_run(
     run_name: str | None = None,
     tags: dict[str, str] | None = None,
     parent_run_id: str | None = None,
+    run_id: str | None = None,
 ) -> Iterator[mlflow.ActiveRun]:
     """Starts an MLflow run and guarantees it never stays RUNNING.
 
@@ -24,13 +25,18 @@ def tracked_run(
         tags: Tags set when the run starts. Defaults to `None`.
         parent_run_id: Nest the run under this one (a sweep's parent run).
             Defaults to `None`.
+        run_id: Continue this existing run (it becomes RUNNING again) instead of
+            starting a new one. Defaults to `None`.
 
     Yields:
         The active run.
     """
-    run = mlflow.start_run(
-        experiment_id=experiment_id, run_name=run_name, tags=tags, parent_run_id=parent_run_id
-    )
+    if run_id is not None:
+        run = mlflow.start_run(run_id=run_id, tags=tags)
+    else:
+        run = mlflow.start_run(
+            experiment_id=experiment_id, run_name=run_name, tags=tags, parent_run_id=parent_run_id
+        )
     try:
         yield run
     except KeyboardInterrupt:

@@ -4,6 +4,7 @@ import keras
 import mlflow
 import numpy as np
 from matplotlib import pyplot as plt
+from mlflow import MlflowClient
 
 from kerasmap.data.bundle import DatasetBundle
 from kerasmap.evaluation.evaluate import Evaluation
@@ -19,24 +20,36 @@ def best_value(history: dict[str, list[float]], monitor: str) -> float:
     return float(np.nanmax(values) if maximize else np.nanmin(values))
 
 
+def recorded_history(history: keras.callbacks.History) -> dict[str, list[float]]:
+    """Every epoch of the active run as recorded in MLflow, keyed like `History.history`.
+
+    A resumed run's Keras `History` holds only the epochs since the restart; the run in
+    MLflow holds them all, including the interrupted attempt's.
+    """
+    client = MlflowClient()
+    run_id = mlflow.active_run().info.run_id
+    recorded = {}
+    for name in history.history:
+        points = sorted(client.get_metric_history(run_id, name), key=lambda point: point.step)
+        recorded[name] = [point.value for point in points]
+    return recorded
+
+
 def log_results(
     history: keras.callbacks.History, evaluation: Evaluation, bundle: DatasetBundle, monitor: str
 ) -> float:
     """Logs test metrics, `best_<monitor>`, `epochs_run`, plots and the per-class report.
 
     Returns:
-        The best value of `monitor`, for sweepers to optimise.
+        The best value of `monitor` over all epochs, for sweepers to optimise.
     """
-    best = best_value(history.history, monitor)
+    epochs = recorded_history(history)
+    best = best_value(epochs, monitor)
     mlflow.log_metrics(
-        {
-            **evaluation.metrics,
-            f"best_{monitor}": best,
-            "epochs_run": float(len(history.history["loss"])),
-        }
+        {**evaluation.metrics, f"best_{monitor}": best, "epochs_run": float(len(epochs["loss"]))}
     )
     _log_figure(
-        plot_learning_curves(history.history, monitored_metric(bundle.task)),
+        plot_learning_curves(epochs, monitored_metric(bundle.task)),
         "plots/learning_curves.png",
     )
     if evaluation.confusion is not None:

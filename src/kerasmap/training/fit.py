@@ -1,12 +1,14 @@
 """`model.fit` with early stopping on the validation split."""
 
 import sys
+from pathlib import Path
 
 import keras
 import numpy as np
 
 from kerasmap.data.bundle import DatasetBundle
 from kerasmap.errors import TrainingDivergedError
+from kerasmap.training.backup import ResumableBackup, completed_epochs
 
 
 def progress_verbosity() -> int:
@@ -22,6 +24,7 @@ def fit_model(
     patience: int,
     monitor: str = "val_loss",
     callbacks=(),
+    backup_dir: Path | None = None,
 ) -> keras.callbacks.History:
     """Fits `model` and leaves it holding the best weights by `monitor`.
 
@@ -32,9 +35,12 @@ def fit_model(
         patience: Epochs without improvement of `monitor` before stopping.
         monitor: Validation metric for early stopping. Defaults to `"val_loss"`.
         callbacks: More Keras callbacks (tracking, schedules). Defaults to `()`.
+        backup_dir: Back up every epoch here and resume from a backup found here
+            (see `kerasmap.training.backup`); `None` turns resuming off.
+            Defaults to `None`.
 
     Returns:
-        The Keras `History` of the run.
+        The Keras `History` of this attempt (from the resumed epoch on, if resumed).
 
     Raises:
         TrainingDivergedError: If the loss became NaN or infinite (training stops at
@@ -43,12 +49,19 @@ def fit_model(
     early_stopping = keras.callbacks.EarlyStopping(
         monitor=monitor, patience=patience, restore_best_weights=True
     )
+    callbacks = [early_stopping, keras.callbacks.TerminateOnNaN(), *callbacks]
+    first_epoch = 0
+    if backup_dir is not None:
+        first_epoch = completed_epochs(backup_dir)
+        # Last, so an epoch is backed up only after every other callback has seen it.
+        callbacks.append(ResumableBackup(str(backup_dir), early_stopping))
     history = model.fit(
-        bundle.train,
+        bundle.train_from_epoch(first_epoch),
+        steps_per_epoch=bundle.steps_per_epoch,
         validation_data=bundle.val,
         epochs=epochs,
-        callbacks=[early_stopping, keras.callbacks.TerminateOnNaN(), *callbacks],
-        shuffle=False,  # the tf.data pipeline already reshuffles every epoch
+        callbacks=callbacks,
+        shuffle=False,  # the tf.data pipeline shuffles each epoch in its own seeded order
         verbose=progress_verbosity(),
     )
     require_finite_loss(history)
