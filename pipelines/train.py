@@ -6,6 +6,7 @@ python pipelines/train.py experiment=mnist_cnn
 """
 
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -97,6 +98,11 @@ def _fit_and_record(settings, bundle, precision: str, backup_dir) -> float:
     return best
 
 
+def interrupt(signum, frame) -> None:
+    """Turns a termination signal into `KeyboardInterrupt`, so the run ends KILLED."""
+    raise KeyboardInterrupt(f"Stopped by signal {signum}.")
+
+
 def run_name_for(cfg: DictConfig) -> str:
     """A readable default run name, e.g. `cnn-cifar10`."""
     return f"{cfg.model.name}-{cfg.data.name}"
@@ -144,6 +150,7 @@ if __name__ == "__main__":
         raise SystemExit(2) from None
     from kerasmap.tracking.sweep_callback import close_open_sweeps
 
+    signal.signal(signal.SIGTERM, interrupt)  # `kill` ends a run like Ctrl-C: KILLED
     try:
         main()
     except KeyboardInterrupt:
