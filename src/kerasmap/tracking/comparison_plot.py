@@ -5,13 +5,14 @@ from matplotlib.figure import Figure
 
 from kerasmap.config import checks
 
-MAX_LABELLED_VALUES = 8  # up to this many distinct numeric values get a tick each
+MAX_LABELLED_VALUES = 8  # up to this many distinct values are drawn as categories
 
 
 def plot_metric_against_params(table: pd.DataFrame, metric: str, params: list[str]) -> Figure:
     """One panel per param: each run's `metric` against its value of that param.
 
-    Numeric params get a numeric axis; any other values are shown as text categories.
+    A param with a few values (a grid) is drawn as evenly spaced categories; one with
+    many numeric values (a search) on a numeric axis.
 
     Args:
         table: A table from `compare_runs`, one row per run.
@@ -39,13 +40,22 @@ def plot_metric_against_params(table: pd.DataFrame, metric: str, params: list[st
 
 
 def _draw_panel(axis, values: pd.Series, metric_values: pd.Series) -> None:
-    """Numbers on a numeric axis, anything else as text categories."""
+    """A grid's few values as evenly spaced categories; many numbers on a numeric axis."""
     numeric = pd.api.types.is_numeric_dtype(values)
-    axis.scatter(values if numeric else values.astype(str), metric_values)
-    distinct = sorted(values.dropna().unique()) if numeric else []
-    if 0 < len(distinct) <= MAX_LABELLED_VALUES:
-        # A grid sweep has a few values: label exactly those, e.g. 0 and 0.0001.
-        axis.set_xticks(distinct, labels=[f"{value:g}" for value in distinct])
+    distinct = list(dict.fromkeys(values.dropna()))  # text keeps its order of appearance
+    if numeric:
+        distinct.sort()
+    if numeric and len(distinct) > MAX_LABELLED_VALUES:
+        axis.scatter(values, metric_values)
+    else:
+        # Grid values such as 0, 1e-4 and 1e-3 would crowd together on a linear axis.
+        position = {value: index for index, value in enumerate(distinct)}
+        axis.scatter(values.map(position), metric_values)
+        axis.set_xticks(range(len(distinct)), labels=[_label(value) for value in distinct])
     axis.set_xlabel(values.name)
     axis.set_ylabel(metric_values.name)
     axis.grid(alpha=0.3)
+
+
+def _label(value) -> str:
+    return f"{value:g}" if isinstance(value, int | float) else str(value)
