@@ -35,7 +35,8 @@ def evaluate_run(run_id: str, overrides: list[str]) -> dict[str, float]:
         cfg = compose("config", overrides=recorded + overrides)
     settings = load_settings(cfg)
     bundle = stages.prepare(settings)
-    model = mlflow.keras.load_model(f"runs:/{run_id}/model")
+    # safe_mode: a model file that would run arbitrary Python (a Lambda layer) is refused.
+    model = mlflow.keras.load_model(f"runs:/{run_id}/model", load_model_kwargs={"safe_mode": True})
     return stages.evaluate(model, bundle).metrics
 
 
