@@ -9,8 +9,8 @@ import yaml
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 
-from hydra_plugins.kerasmap_optuna_sweeper.errors import SweeperConfigError
 from hydra_plugins.kerasmap_optuna_sweeper.search_space import parse_params, split_arguments
+from kerasmap.errors import ConfigError
 from kerasmap.tracking import sweep_tags
 
 from pipeline_helpers import run_cli, runs_in, store_overrides
@@ -114,9 +114,7 @@ def test_command_line_sweeps_join_the_search_space_and_plain_values_fix_a_key():
     ],
 )
 def test_a_bad_search_space_is_one_sentence_naming_its_key(search_space, message):
-    with pytest.raises(
-        SweeperConfigError, match=r"`hydra\.sweeper\.params\.key`, expected " + message
-    ):
+    with pytest.raises(ConfigError, match=r"`hydra\.sweeper\.params\.key`, expected " + message):
         parse_params(OverridesParser.create(), {"key": search_space})
 
 
