@@ -12,6 +12,21 @@ DATASET_MODALITY = {
     "moons": "features",
 }
 
+DATASET_TASK = {
+    "fashion_mnist": "multiclass",
+    "mnist": "multiclass",
+    "cifar10": "multiclass",
+    "imdb": "binary",
+    "moons": "binary",
+}
+
+# The metrics each task's head is compiled with (see kerasmap.models.head).
+TASK_METRICS = {
+    "multiclass": ("accuracy",),
+    "binary": ("accuracy", "auc"),
+    "regression": ("mae",),
+}
+
 FAMILY_MODALITIES = {
     "mlp": ("image", "features"),
     "cnn": ("image",),

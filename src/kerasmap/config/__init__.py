@@ -61,21 +61,23 @@ def load_settings(cfg: DictConfig) -> KerasmapConfig:
     return OmegaConf.to_object(cfg)
 
 
-def _reject_undeclared_keys(cfg: DictConfig) -> None:
-    """Catches keys appended with `+group.key=value` that no schema declares."""
-    for group in GROUP_SCHEMAS:
-        node = cfg.get(group)
-        schema = OmegaConf.get_type(node) if node is not None else None
-        if not dataclasses.is_dataclass(schema):
-            continue
-        declared = {field.name for field in dataclasses.fields(schema)}
-        for key in node:
-            if key not in declared:
-                raise ConfigError(
-                    f"Received an unknown key `{group}.{key}`, expected one of the keys of "
-                    f"`{group}`: {', '.join(sorted(declared))}. Received: {group}.{key}="
-                    f"{node[key]!r}"
-                )
+def _reject_undeclared_keys(node: DictConfig, prefix: str = "") -> None:
+    """Catches keys appended with `+key=value` that no schema declares, at any depth."""
+    schema = OmegaConf.get_type(node)
+    if not dataclasses.is_dataclass(schema):
+        return
+    declared = {field.name for field in dataclasses.fields(schema)}
+    for key in node:
+        full_key = f"{prefix}{key}"
+        if key not in declared:
+            parent = f"`{prefix[:-1]}`" if prefix else "the config"
+            raise ConfigError(
+                f"Received an unknown key `{full_key}`, expected one of the keys of {parent}: "
+                f"{', '.join(sorted(declared))}. Received: {full_key}={node[key]!r}"
+            )
+        child = node._get_node(key)
+        if isinstance(child, DictConfig):
+            _reject_undeclared_keys(child, f"{full_key}.")
 
 
 register_schemas()

@@ -8,9 +8,20 @@ Hydra has not created its output folder yet.
 """
 
 from hydra import compose, initialize_config_dir
-from hydra.errors import HydraException, MissingConfigException
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.errors import (
+    ConfigCompositionException,
+    HydraException,
+    MissingConfigException,
+    OverrideParseException,
+)
 from omegaconf import OmegaConf
-from omegaconf.errors import ConfigAttributeError, ConfigKeyError, OmegaConfBaseException
+from omegaconf.errors import (
+    ConfigAttributeError,
+    ConfigKeyError,
+    MissingMandatoryValue,
+    OmegaConfBaseException,
+)
 
 from kerasmap.config import load_settings
 from kerasmap.errors import ConfigError
@@ -32,13 +43,30 @@ def check_overrides(config_dir: str, config_name: str, arguments: list[str]) -> 
     try:
         with initialize_config_dir(config_dir=config_dir, version_base="1.3"):
             cfg = compose(config_name, overrides=overrides)
-    except (HydraException, OmegaConfBaseException) as error:
+        load_settings(cfg)
+    except ConfigError:
+        raise
+    except (HydraException, OmegaConfBaseException, ValueError) as error:
         raise ConfigError(explain(error, overrides)) from None
-    load_settings(cfg)
 
 
 def explain(error: Exception, overrides: list[str]) -> str:
     """One sentence for a Hydra composition error."""
+    if isinstance(error, OverrideParseException) or not isinstance(
+        error, OmegaConfBaseException | HydraException
+    ):
+        return _unparsable(overrides)
+    if isinstance(error, MissingMandatoryValue):
+        key = error.full_key
+        return f"Received no value for `{key}`, which every run needs. Received: ~{key}"
+    if "Ambiguous value for argument" in str(error):
+        override = str(error).split("'", 2)[1]
+        return (
+            f"The override `{override}` gives several values: add -m to sweep over them, "
+            f"write [a,b] for a list, or quote 'a,b' for one text value."
+        )
+    if isinstance(error, ConfigCompositionException) and "In 'experiment/" in str(error):
+        return _experiment_mismatch(str(error), overrides)
     if isinstance(error, MissingConfigException) and error.options:
         group = error.missing_cfg_file.rsplit("/", 1)[0]
         received = _override_for(group, overrides)
@@ -55,12 +83,41 @@ def explain(error: Exception, overrides: list[str]) -> str:
             f"Received: {_override_for(cause.full_key, overrides)}"
         )
     if isinstance(cause, OmegaConfBaseException) and getattr(cause, "full_key", None):
-        reason = str(cause.msg).splitlines()[0]
+        reason = str(cause.msg).splitlines()[0].rstrip(".")
+        if "is not a ListConfig" in reason:
+            reason = "expected a list such as [128, 64]"
         return (
             f"Received an invalid value for `{cause.full_key}`: {reason}. "
             f"Received: {_override_for(cause.full_key, overrides)}"
         )
     return " ".join(str(error).split())
+
+
+def _unparsable(overrides: list[str]) -> str:
+    parser = OverridesParser.create()
+    for override in overrides:
+        try:
+            parser.parse_overrides([override])
+            parsed = bool(override.lstrip("+~").split("=", 1)[0])
+        except (HydraException, ValueError):
+            parsed = False
+        if not parsed:
+            return (
+                f"Could not parse the override `{override}`; write key=value, e.g. "
+                f"trainer.epochs=3, quoting values with spaces or brackets."
+            )
+    return "Could not parse the overrides; write each one as key=value, e.g. trainer.epochs=3."
+
+
+def _experiment_mismatch(message: str, overrides: list[str]) -> str:
+    experiment = message.split("'experiment/", 1)[1].split("'", 1)[0]
+    key = message.split("Key '", 1)[1].split("'", 1)[0] if "Key '" in message else "a key"
+    chosen = [override for override in overrides if not override.startswith("experiment=")]
+    return (
+        f"Experiment `{experiment}` sets `{key}`, which the groups chosen with "
+        f"{', '.join(chosen) or 'the defaults'} do not have; run the experiment with its own "
+        f"groups, or use those groups without `experiment={experiment}`."
+    )
 
 
 def _override_for(key: str, overrides: list[str]) -> str:

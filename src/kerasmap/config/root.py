@@ -12,7 +12,13 @@ from kerasmap.config.optimizer import OptimizerConfig
 from kerasmap.config.tracking import TrackingConfig
 from kerasmap.config.trainer import TrainerConfig
 from kerasmap.errors import ConfigError
-from kerasmap.families import DATASET_MODALITY, FAMILY_MODALITIES, families_for
+from kerasmap.families import (
+    DATASET_MODALITY,
+    DATASET_TASK,
+    FAMILY_MODALITIES,
+    TASK_METRICS,
+    families_for,
+)
 
 
 @dataclass
@@ -39,6 +45,7 @@ class KerasmapConfig:
                 )
         checks.require(self.seed >= 0, "seed", self.seed, "an integer >= 0")
         _require_family_fits_data(self.model.name, self.data.name)
+        _require_monitor_exists(self.trainer.monitor, self.data.name)
 
 
 def _require_family_fits_data(family: str, dataset: str) -> None:
@@ -51,3 +58,9 @@ def _require_family_fits_data(family: str, dataset: str) -> None:
             f"Model `{family}` cannot take {modality} input from `data={dataset}`; "
             f"model families that fit {dataset} are: {fitting}."
         )
+
+
+def _require_monitor_exists(monitor: str, dataset: str) -> None:
+    task = DATASET_TASK[dataset]
+    allowed = ("val_loss", *(f"val_{metric}" for metric in TASK_METRICS[task]))
+    checks.require_choice("trainer.monitor", monitor, allowed)
