@@ -83,9 +83,15 @@ def explain(error: Exception, overrides: list[str]) -> str:
             f"Received: {_override_for(cause.full_key, overrides)}"
         )
     if isinstance(cause, OmegaConfBaseException) and getattr(cause, "full_key", None):
+        key, received = cause.full_key, _override_for(cause.full_key, overrides)
         reason = str(cause.msg).splitlines()[0].rstrip(".")
         if "is not a ListConfig" in reason:
-            reason = "expected a list such as [128, 64]"
+            return (
+                f"Received an invalid value for `{key}`, expected a list such as [128, 64]. "
+                f"Received: {received}"
+            )
+        if "does not support deletion" in reason:
+            return f"`{key}` cannot be deleted; set it to a value instead. Received: {received}"
         return (
             f"Received an invalid value for `{cause.full_key}`: {reason}. "
             f"Received: {_override_for(cause.full_key, overrides)}"
