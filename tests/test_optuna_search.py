@@ -194,3 +194,5 @@ def test_a_short_search_on_kerasmap_records_each_trial_and_the_best(tmp_path):
     assert math.isclose(results["best_value"], jobs["metrics.best_val_loss"].min(), rel_tol=1e-6)
     parent = runs[runs[f"tags.{sweep_tags.ROLE_TAG}"] == sweep_tags.ROLE_PARENT].iloc[0]
     assert parent[f"params.{sweep_tags.DIRECTION_PARAM}"] == "minimize"
+    best = jobs.loc[jobs["metrics.best_val_loss"].idxmin()]
+    assert parent["params.best.optimizer.learning_rate"] == best["params.optimizer.learning_rate"]

@@ -51,6 +51,8 @@ def test_the_parent_records_the_sweep_and_its_best_job(grid):
     best = jobs.loc[jobs["metrics.best_val_loss"].idxmin()]
     assert parent[f"tags.{sweep_tags.BEST_RUN_TAG}"] == best.run_id
     assert parent["metrics.best_val_loss"] == pytest.approx(best["metrics.best_val_loss"])
+    assert parent["params.best.model.dropout"] == best["params.model.dropout"]
+    assert parent["params.best.optimizer.weight_decay"] == best["params.optimizer.weight_decay"]
     assert parent["end_time"] >= jobs["end_time"].max()
 
 

@@ -93,6 +93,11 @@ def finish_parent_run(parent_id: str, metric: str, direction: str, status: str =
     if best is not None:
         client.set_tag(parent_id, sweep_tags.BEST_RUN_TAG, best["run_id"])
         client.log_metric(parent_id, metric, float(best[f"metrics.{metric}"]))
+        swept = client.get_run(parent_id).data.params.get(sweep_tags.SWEPT_KEYS_PARAM, "")
+        for key in filter(None, swept.split(",")):
+            value = best.get(f"params.{key}")
+            if value is not None:
+                client.log_param(parent_id, f"{sweep_tags.BEST_PARAM_PREFIX}{key}", value)
     client.set_terminated(parent_id, status=status)
 
 

@@ -13,6 +13,7 @@ ROLE_TAG = "kerasmap.sweep_role"  # ROLE_PARENT or ROLE_JOB
 ROLE_PARENT = "parent"
 ROLE_JOB = "job"
 BEST_RUN_TAG = "kerasmap.best_run_id"  # on the parent: the job with the best objective
+BEST_PARAM_PREFIX = "best."  # on the parent: the best job's value of each swept key
 
 OVERRIDES_PARAM = "sweep.overrides"  # on the parent: the sweep's command-line overrides
 SWEPT_KEYS_PARAM = "sweep.swept_keys"  # on the parent: comma-separated keys that vary
