@@ -16,7 +16,7 @@ from omegaconf.errors import OmegaConfBaseException
 
 from kerasmap.config import load_settings
 from kerasmap.config.preflight import explain
-from kerasmap.errors import ConfigError, KerasmapError
+from kerasmap.errors import KerasmapError
 
 CONFIG_DIR = str(Path(__file__).resolve().parents[1] / "conf")
 
@@ -27,31 +27,18 @@ def evaluate_run(run_id: str, overrides: list[str]) -> dict[str, float]:
 
     import kerasmap.models  # noqa: F401  (registers kerasmap's custom layers for loading)
     from kerasmap import stages
+    from kerasmap.tracking.rerun_comparison import load_recorded_run
 
     with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
         tracking_uri = compose("config", overrides=overrides).tracking.uri
         mlflow.set_tracking_uri(tracking_uri)
-        recorded = _recorded_overrides(run_id)
+        recorded = load_recorded_run(run_id).overrides
         cfg = compose("config", overrides=recorded + overrides)
     settings = load_settings(cfg)
     bundle = stages.prepare(settings)
     # safe_mode: a model file that would run arbitrary Python (a Lambda layer) is refused.
     model = mlflow.keras.load_model(f"runs:/{run_id}/model", load_model_kwargs={"safe_mode": True})
     return stages.evaluate(model, bundle).metrics
-
-
-def _recorded_overrides(run_id: str) -> list[str]:
-    import mlflow
-    from mlflow.exceptions import MlflowException
-
-    try:
-        text = mlflow.artifacts.load_text(f"runs:/{run_id}/config/overrides.txt")
-    except MlflowException as error:
-        raise ConfigError(
-            f"Received an invalid value for `run_id`: no kerasmap run with that id in "
-            f"{mlflow.get_tracking_uri()}. Received: run_id={run_id!r}"
-        ) from error
-    return [line for line in text.splitlines() if line.strip()]
 
 
 def main(argv: list[str]) -> int:
