@@ -28,6 +28,8 @@ def prepare(settings: KerasmapConfig) -> DatasetBundle:
     data = settings.data
     return prepare_data(
         data.name,
+        task=data.TASK,
+        modality=data.MODALITY,
         batch_size=settings.trainer.batch_size,
         seed=settings.seed,
         val_fraction=data.val_fraction,

@@ -9,31 +9,11 @@ import dataclasses
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
 
-from kerasmap.config import data, model, optimizer
+from kerasmap.config.registry import GROUP_SCHEMAS
 from kerasmap.config.root import KerasmapConfig
 from kerasmap.config.tracking import TrackingConfig
 from kerasmap.config.trainer import LRScheduleConfig, TrainerConfig
 from kerasmap.errors import ConfigError
-
-GROUP_SCHEMAS = {
-    "data": {
-        "image": data.ImageDataConfig,
-        "imdb": data.ImdbDataConfig,
-        "moons": data.MoonsDataConfig,
-    },
-    "model": {
-        "mlp": model.MLPConfig,
-        "cnn": model.CNNConfig,
-        "lstm": model.LSTMConfig,
-        "attention": model.AttentionConfig,
-    },
-    "optimizer": {
-        "adam": optimizer.AdamConfig,
-        "sgd": optimizer.SGDConfig,
-        "rmsprop": optimizer.RMSpropConfig,
-        "adagrad": optimizer.AdagradConfig,
-    },
-}
 
 
 def register_schemas() -> None:
@@ -41,7 +21,7 @@ def register_schemas() -> None:
     store = ConfigStore.instance()
     store.store(name="kerasmap_schema", node=KerasmapConfig)
     for group, schemas in GROUP_SCHEMAS.items():
-        for name, schema in schemas.items():
+        for name, schema in schemas().items():
             store.store(group=f"schema/{group}", name=name, node=schema)
 
 

@@ -1,4 +1,10 @@
-"""Schemas of the `data` config group, one per kind of dataset."""
+"""Schemas of the `data` config group, one per kind of dataset.
+
+A kind says what its datasets yield (`MODALITY`: image, tokens or features) and which task
+they pose (`TASK`); each dataset's YAML (`conf/data/<name>.yaml`) picks its kind and holds
+its own defaults, and its loader is `kerasmap.data.<name>.load_<name>`. Options every
+dataset shares are defaulted here.
+"""
 
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -12,14 +18,20 @@ from kerasmap.config import checks
 class DataConfig:
     """Options every dataset shares: the split and how much of it to use."""
 
-    name: str = MISSING
-    val_fraction: float = 0.1
-    limit: int | None = None
-    augment: bool = False
-
+    KIND: ClassVar[str] = ""
+    MODALITY: ClassVar[str] = ""
+    TASK: ClassVar[str] = ""
     LOADER_KEYS: ClassVar[tuple[str, ...]] = ()
 
+    name: str = MISSING
+    val_fraction: float = 0.1  # carved from the training split, seeded by `seed`
+    limit: int | None = None  # keep only the first N training examples (quick runs)
+    augment: bool = False  # random horizontal flip and translation of training images
+
     def __post_init__(self) -> None:
+        from kerasmap.data import dataset_loader  # numpy-only modules, no TensorFlow
+
+        dataset_loader(self.name)
         checks.require(
             0 < self.val_fraction < 1,
             "data.val_fraction",
@@ -28,6 +40,10 @@ class DataConfig:
         )
         if self.limit is not None:
             checks.require(self.limit >= 2, "data.limit", self.limit, "null or an integer >= 2")
+        if self.MODALITY != "image":
+            checks.require(
+                not self.augment, "data.augment", self.augment, "false for non-image data"
+            )
 
     def loader_options(self) -> dict[str, Any]:
         """Returns the keyword arguments of this dataset's loader function."""
@@ -38,36 +54,44 @@ class DataConfig:
 class ImageDataConfig(DataConfig):
     """An image dataset read through `keras.datasets` or from a local `path`."""
 
-    path: str | None = None
-
+    KIND: ClassVar[str] = "image"
+    MODALITY: ClassVar[str] = "image"
+    TASK: ClassVar[str] = "multiclass"
     LOADER_KEYS: ClassVar[tuple[str, ...]] = ("path",)
+
+    path: str | None = MISSING
 
 
 @dataclass
 class ImdbDataConfig(DataConfig):
     """IMDB reviews as padded token-id sequences."""
 
-    path: str | None = None
-    num_words: int = 20000
-    maxlen: int = 200
-
+    KIND: ClassVar[str] = "imdb"
+    MODALITY: ClassVar[str] = "tokens"
+    TASK: ClassVar[str] = "binary"
     LOADER_KEYS: ClassVar[tuple[str, ...]] = ("path", "num_words", "maxlen")
+
+    path: str | None = MISSING
+    num_words: int = MISSING
+    maxlen: int = MISSING
 
     def __post_init__(self) -> None:
         super().__post_init__()
         checks.require(self.num_words >= 4, "data.num_words", self.num_words, "an integer >= 4")
         checks.require_positive("data.maxlen", self.maxlen)
-        checks.require(not self.augment, "data.augment", self.augment, "false for text data")
 
 
 @dataclass
 class MoonsDataConfig(DataConfig):
     """Two interleaving half circles generated with numpy, seeded by the run's `seed`."""
 
-    num_samples: int = 1000
-    noise: float = 0.2
-
+    KIND: ClassVar[str] = "moons"
+    MODALITY: ClassVar[str] = "features"
+    TASK: ClassVar[str] = "binary"
     LOADER_KEYS: ClassVar[tuple[str, ...]] = ("num_samples", "noise")
+
+    num_samples: int = MISSING
+    noise: float = MISSING
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -75,4 +99,3 @@ class MoonsDataConfig(DataConfig):
             self.num_samples >= 10, "data.num_samples", self.num_samples, "an integer >= 10"
         )
         checks.require_non_negative("data.noise", self.noise)
-        checks.require(not self.augment, "data.augment", self.augment, "false for tabular data")

@@ -1,10 +1,14 @@
 """Schemas of the `model` config group, one per model family.
 
-Every field but `name` is passed unchanged as a keyword argument to the family's builder.
+Each schema names its family (`NAME`), says which inputs it reads (`MODALITIES`), declares
+the types of the family's options and checks their ranges. The default values live in
+`conf/model/<family>.yaml`; a value every family shares is defaulted here instead. Every
+field but `name` is passed unchanged as a keyword argument to the family's builder,
+`kerasmap.models.<family>.build_<family>`.
 """
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import asdict, dataclass
+from typing import Any, ClassVar
 
 from omegaconf import MISSING
 
@@ -15,10 +19,13 @@ from kerasmap.config import checks
 class ModelConfig:
     """Options every family shares: regularisation."""
 
+    NAME: ClassVar[str] = ""
+    MODALITIES: ClassVar[tuple[str, ...]] = ()
+
     name: str = MISSING
-    dropout: float = 0.0
-    l1: float = 0.0
-    l2: float = 0.0
+    dropout: float = MISSING
+    l1: float = 0.0  # L1 penalty on kernel weights
+    l2: float = 0.0  # L2 penalty on kernel weights
 
     def __post_init__(self) -> None:
         checks.require_fraction("model.dropout", self.dropout)
@@ -45,8 +52,11 @@ def _require_layer_sizes(key: str, sizes: list[int]) -> None:
 class MLPConfig(ModelConfig):
     """Flatten, then Dense + activation + Dropout per hidden layer."""
 
-    hidden_units: list[int] = field(default_factory=lambda: [128])
-    activation: str = "relu"
+    NAME: ClassVar[str] = "mlp"
+    MODALITIES: ClassVar[tuple[str, ...]] = ("image", "features")
+
+    hidden_units: list[int] = MISSING
+    activation: str = MISSING
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -57,10 +67,13 @@ class MLPConfig(ModelConfig):
 class CNNConfig(ModelConfig):
     """Conv blocks (Conv2D, optional BatchNorm, ReLU, MaxPool, Dropout), then Dense."""
 
-    filters: list[int] = field(default_factory=lambda: [32, 64])
-    kernel_size: int = 3
-    dense_units: int = 128
-    batch_norm: bool = False
+    NAME: ClassVar[str] = "cnn"
+    MODALITIES: ClassVar[tuple[str, ...]] = ("image",)
+
+    filters: list[int] = MISSING
+    kernel_size: int = MISSING
+    dense_units: int = MISSING
+    batch_norm: bool = MISSING
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -73,10 +86,13 @@ class CNNConfig(ModelConfig):
 class LSTMConfig(ModelConfig):
     """Stacked recurrent layers over image rows or token embeddings."""
 
-    units: list[int] = field(default_factory=lambda: [128])
-    cell: str = "lstm"
-    bidirectional: bool = False
-    embedding_dim: int = 64
+    NAME: ClassVar[str] = "lstm"
+    MODALITIES: ClassVar[tuple[str, ...]] = ("image", "tokens")
+
+    units: list[int] = MISSING
+    cell: str = MISSING
+    bidirectional: bool = MISSING
+    embedding_dim: int = MISSING
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -89,11 +105,14 @@ class LSTMConfig(ModelConfig):
 class AttentionConfig(ModelConfig):
     """A transformer encoder over image rows, image patches or tokens."""
 
-    num_layers: int = 2
-    num_heads: int = 4
-    embed_dim: int = 64
-    ff_dim: int = 128
-    patch_size: int | None = None
+    NAME: ClassVar[str] = "attention"
+    MODALITIES: ClassVar[tuple[str, ...]] = ("image", "tokens")
+
+    num_layers: int = MISSING
+    num_heads: int = MISSING
+    embed_dim: int = MISSING
+    ff_dim: int = MISSING
+    patch_size: int | None = MISSING
 
     def __post_init__(self) -> None:
         super().__post_init__()

@@ -1,6 +1,8 @@
 """Schemas of the `optimizer` config group: one per Keras optimizer.
 
-Every field but `name` is passed unchanged to the Keras optimizer's constructor.
+Every field but `name` is passed unchanged to the Keras optimizer's constructor. A default
+that differs between optimizers lives in `conf/optimizer/<name>.yaml`; one they share is
+defaulted here.
 """
 
 from dataclasses import asdict, dataclass
@@ -16,10 +18,10 @@ class OptimizerConfig:
     """Options every optimizer shares: step size, decoupled weight decay, clipping."""
 
     name: str = MISSING
-    learning_rate: float = 0.001
-    weight_decay: float = 0.0
-    clipnorm: float | None = None
-    clipvalue: float | None = None
+    learning_rate: float = MISSING
+    weight_decay: float = MISSING  # decoupled weight decay (0 = none)
+    clipnorm: float | None = None  # clip each gradient to this L2 norm
+    clipvalue: float | None = None  # or clip each gradient element to [-clipvalue, clipvalue]
 
     NAMES: ClassVar[tuple[str, ...]] = ()
 
@@ -70,8 +72,8 @@ class AdamConfig(OptimizerConfig):
 class SGDConfig(OptimizerConfig):
     """Stochastic gradient descent, with optional (Nesterov) momentum."""
 
-    momentum: float = 0.0
-    nesterov: bool = False
+    momentum: float = MISSING
+    nesterov: bool = MISSING
 
     NAMES: ClassVar[tuple[str, ...]] = ("sgd",)
 
@@ -86,8 +88,8 @@ class SGDConfig(OptimizerConfig):
 class RMSpropConfig(OptimizerConfig):
     """RMSProp: a moving average of squared gradients scales each step."""
 
-    rho: float = 0.9
-    momentum: float = 0.0
+    rho: float = MISSING
+    momentum: float = MISSING
     epsilon: float = 1e-7
 
     NAMES: ClassVar[tuple[str, ...]] = ("rmsprop",)
@@ -104,7 +106,7 @@ class RMSpropConfig(OptimizerConfig):
 class AdagradConfig(OptimizerConfig):
     """AdaGrad: per-parameter steps shrink with the sum of squared gradients."""
 
-    initial_accumulator_value: float = 0.1
+    initial_accumulator_value: float = MISSING
     epsilon: float = 1e-7
 
     NAMES: ClassVar[tuple[str, ...]] = ("adagrad",)

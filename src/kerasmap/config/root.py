@@ -1,6 +1,6 @@
 """The whole run's schema, and the checks that span config groups."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from omegaconf import MISSING
@@ -9,16 +9,11 @@ from kerasmap.config import checks
 from kerasmap.config.data import DataConfig
 from kerasmap.config.model import ModelConfig
 from kerasmap.config.optimizer import OptimizerConfig
+from kerasmap.config.registry import families_for
 from kerasmap.config.tracking import TrackingConfig
 from kerasmap.config.trainer import TrainerConfig
 from kerasmap.errors import ConfigError
-from kerasmap.families import (
-    DATASET_MODALITY,
-    DATASET_TASK,
-    FAMILY_MODALITIES,
-    TASK_METRICS,
-    families_for,
-)
+from kerasmap.tasks import TASK_METRICS
 
 
 @dataclass
@@ -28,9 +23,9 @@ class KerasmapConfig:
     data: Any = MISSING
     model: Any = MISSING
     optimizer: Any = MISSING
-    trainer: TrainerConfig = field(default_factory=TrainerConfig)
-    tracking: TrackingConfig = field(default_factory=TrackingConfig)
-    seed: int = 42
+    trainer: TrainerConfig = MISSING
+    tracking: TrackingConfig = MISSING
+    seed: int = MISSING
 
     def __post_init__(self) -> None:
         for group, schema in (
@@ -44,23 +39,21 @@ class KerasmapConfig:
                     f"its YAML must list a `/schema/{group}/...` default."
                 )
         checks.require(self.seed >= 0, "seed", self.seed, "an integer >= 0")
-        _require_family_fits_data(self.model.name, self.data.name)
-        _require_monitor_exists(self.trainer.monitor, self.data.name)
+        family = type(self.model).NAME
+        checks.require_choice("model.name", self.model.name, (family,))
+        _require_family_fits_data(self.model, self.data)
+        _require_monitor_exists(self.trainer.monitor, self.data.TASK)
 
 
-def _require_family_fits_data(family: str, dataset: str) -> None:
-    checks.require_choice("model.name", family, tuple(FAMILY_MODALITIES))
-    checks.require_choice("data.name", dataset, tuple(DATASET_MODALITY))
-    modality = DATASET_MODALITY[dataset]
-    if modality not in FAMILY_MODALITIES[family]:
-        fitting = ", ".join(families_for(modality))
+def _require_family_fits_data(model: ModelConfig, data: DataConfig) -> None:
+    if data.MODALITY not in model.MODALITIES:
+        fitting = ", ".join(families_for(data.MODALITY))
         raise ConfigError(
-            f"Model `{family}` cannot take {modality} input from `data={dataset}`; "
-            f"model families that fit {dataset} are: {fitting}."
+            f"Model `{model.name}` cannot take {data.MODALITY} input from `data={data.name}`; "
+            f"model families that fit {data.name} are: {fitting}."
         )
 
 
-def _require_monitor_exists(monitor: str, dataset: str) -> None:
-    task = DATASET_TASK[dataset]
+def _require_monitor_exists(monitor: str, task: str) -> None:
     allowed = ("val_loss", *(f"val_{metric}" for metric in TASK_METRICS[task]))
     checks.require_choice("trainer.monitor", monitor, allowed)

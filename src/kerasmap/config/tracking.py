@@ -2,19 +2,21 @@
 
 from dataclasses import dataclass
 
+from omegaconf import MISSING
+
 from kerasmap.config import checks
 
 
 @dataclass
 class TrackingConfig:
-    """MLflow store, artifact folder and experiment name."""
+    """MLflow store, artifact folder and experiment name (defaults: `conf/tracking/mlflow.yaml`)."""
 
-    uri: str = "sqlite:///mlflow.db"
-    artifact_root: str = "mlruns"
-    experiment: str = "kerasmap"
-    run_name: str | None = None
-    log_model: bool = True
-    required: bool = True
+    uri: str = MISSING
+    artifact_root: str = MISSING
+    experiment: str = MISSING
+    run_name: str | None = MISSING
+    log_model: bool = MISSING
+    required: bool = MISSING
 
     def __post_init__(self) -> None:
         checks.require(

@@ -1,27 +1,40 @@
-"""Schemas of the `trainer` config group: how long and how to fit."""
+"""Schemas of the `trainer` config group: how long and how to fit.
 
-from dataclasses import dataclass, field
+The default values live in `conf/trainer/default.yaml`.
+"""
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from omegaconf import MISSING
 
 from kerasmap.config import checks
 
 PRECISIONS = ("auto", "float32", "mixed_float16", "mixed_bfloat16")
-SCHEDULES = ("constant", "exponential", "cosine", "plateau")
 
 
 @dataclass
 class LRScheduleConfig:
     """Learning-rate decay over the run."""
 
-    name: str = "constant"
-    decay_rate: float = 0.9
-    alpha: float = 0.0
-    factor: float = 0.5
-    patience: int = 2
-    min_lr: float = 1e-6
+    # The settings each schedule reads; the others are not recorded with a run.
+    SETTINGS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "constant": (),
+        "exponential": ("decay_rate",),
+        "cosine": ("alpha",),
+        "plateau": ("factor", "patience", "min_lr"),
+    }
+
+    name: str = MISSING
+    decay_rate: float = MISSING
+    alpha: float = MISSING
+    factor: float = MISSING
+    patience: int = MISSING
+    min_lr: float = MISSING
 
     def __post_init__(self) -> None:
         key = "trainer.lr_schedule"
-        checks.require_choice(f"{key}.name", self.name, SCHEDULES)
+        checks.require_choice(f"{key}.name", self.name, tuple(self.SETTINGS))
         checks.require(
             0 < self.decay_rate <= 1, f"{key}.decay_rate", self.decay_rate, "a float in (0, 1]"
         )
@@ -35,15 +48,15 @@ class LRScheduleConfig:
 class TrainerConfig:
     """Epochs, batch size, early stopping, schedule, precision and determinism."""
 
-    epochs: int = 10
-    batch_size: int = 64
-    patience: int = 3
-    monitor: str = "val_loss"
-    lr_schedule: LRScheduleConfig = field(default_factory=LRScheduleConfig)
-    precision: str = "auto"
-    deterministic: bool = False
-    resume: bool = True
-    backup_dir: str = "outputs/backups"
+    epochs: int = MISSING
+    batch_size: int = MISSING
+    patience: int = MISSING
+    monitor: str = MISSING
+    lr_schedule: LRScheduleConfig = MISSING
+    precision: str = MISSING
+    deterministic: bool = MISSING
+    resume: bool = MISSING
+    backup_dir: str = MISSING
 
     def __post_init__(self) -> None:
         checks.require_positive("trainer.epochs", self.epochs)

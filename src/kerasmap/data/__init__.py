@@ -1,50 +1,77 @@
 """Stage 1, prepare: load a dataset by name and build its `tf.data` pipelines.
 
-Importing this package is cheap: loaders use numpy only, and TensorFlow is
-imported by `prepare_data` when it builds the pipelines.
+Each dataset `<name>` has a module `kerasmap.data.<name>` whose `load_<name>` returns its
+splits as numpy arrays (`ArraySplits`). Importing this package, or a loader module, is
+cheap: loaders use numpy only, and TensorFlow is imported by `prepare_data` when it builds
+the pipelines.
 """
 
+import importlib
 import inspect
+import pkgutil
+from collections.abc import Callable
 
+from kerasmap.data.arrays import ArraySplits
 from kerasmap.data.bundle import DatasetBundle
-from kerasmap.data.cifar10 import load_cifar10
-from kerasmap.data.fashion_mnist import load_fashion_mnist
-from kerasmap.data.imdb import load_imdb
-from kerasmap.data.mnist import load_mnist
-from kerasmap.data.moons import load_moons
-from kerasmap.data.settings import check_pipeline_settings
 from kerasmap.errors import ConfigError
 
-LOADERS = {
-    "fashion_mnist": load_fashion_mnist,
-    "mnist": load_mnist,
-    "cifar10": load_cifar10,
-    "imdb": load_imdb,
-    "moons": load_moons,
-}
+
+def dataset_loader(name: str) -> Callable[..., ArraySplits]:
+    """Returns the loader function of dataset `name`.
+
+    Raises:
+        ConfigError: If no module `kerasmap.data.<name>` defines `load_<name>`.
+    """
+    loader = _find_loader(name)
+    if loader is None:
+        raise ConfigError(
+            f"Received an invalid value for `data.name`, expected one of "
+            f"{', '.join(datasets())}. Received: data.name={name!r}"
+        )
+    return loader
+
+
+def datasets() -> list[str]:
+    """Every dataset that has a loader, sorted by name."""
+    names = (module.name for module in pkgutil.iter_modules(__path__))
+    return sorted(name for name in names if _find_loader(name) is not None)
+
+
+def _find_loader(name: str):
+    module_name = f"{__name__}.{name}"
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name != module_name:
+            raise  # the dataset exists but needs a package that is not installed
+        return None
+    return getattr(module, f"load_{name}", None)
 
 
 def prepare_data(
     name: str,
     *,
+    task: str,
+    modality: str,
     batch_size: int,
     seed: int,
     val_fraction: float,
-    limit: int | None = None,
-    augment: bool = False,
+    limit: int | None,
+    augment: bool,
     **loader_options,
 ) -> DatasetBundle:
     """Loads the dataset `name` and builds its train, validation and test pipelines.
 
     Args:
-        name: A key of `LOADERS`.
+        name: A dataset with a loader, see `datasets()`.
+        task: One of `"multiclass"`, `"binary"`, `"regression"`.
+        modality: One of `"image"`, `"tokens"`, `"features"`.
         batch_size: Examples per batch.
         seed: Seed of the validation split, the shuffle and the augmentation;
             also passed to loaders that take a `seed` (generated data).
         val_fraction: Fraction of the training examples held out for validation.
         limit: Keep only the first `limit` training examples; `None` keeps all.
-            Defaults to `None`.
-        augment: Randomly flip and shift training image batches. Defaults to `False`.
+        augment: Randomly flip and shift training image batches.
         **loader_options: Keyword arguments of the dataset's loader, e.g.
             `path`, `num_words`, `maxlen`, `num_samples`, `noise`.
 
@@ -52,26 +79,12 @@ def prepare_data(
         The dataset's `DatasetBundle`.
 
     Raises:
-        ConfigError: If `name` is unknown, an option is not one of the loader's
-            arguments, or a setting is out of range.
+        ConfigError: If `name` is unknown, or the split leaves no training or
+            validation examples.
         DataError: If the dataset cannot be read or downloaded.
     """
-    if name not in LOADERS:
-        raise ConfigError(
-            f"Received an invalid value for `data.name`, expected one of {sorted(LOADERS)}. "
-            f"Received: data.name={name}"
-        )
-    loader = LOADERS[name]
-    parameters = inspect.signature(loader).parameters
-    unknown = {key: value for key, value in loader_options.items() if key not in parameters}
-    if unknown:
-        received = ", ".join(f"data.{key}={value}" for key, value in unknown.items())
-        raise ConfigError(
-            f"Received options that the {name} loader does not take, expected some of "
-            f"{sorted(set(parameters) - {'seed'})}. Received: {received}"
-        )
-    check_pipeline_settings(batch_size=batch_size, val_fraction=val_fraction, limit=limit)
-    if "seed" in parameters:
+    loader = dataset_loader(name)
+    if "seed" in inspect.signature(loader).parameters:
         loader_options["seed"] = seed
     splits = loader(**loader_options)
     # Imported here so that importing kerasmap.data does not import TensorFlow.
@@ -79,6 +92,8 @@ def prepare_data(
 
     return make_datasets(
         splits,
+        task=task,
+        modality=modality,
         batch_size=batch_size,
         seed=seed,
         val_fraction=val_fraction,

@@ -4,13 +4,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-TASKS = ("multiclass", "binary", "regression")
-MODALITIES = ("image", "tokens", "features")
-
 
 @dataclass(frozen=True)
 class ArraySplits:
     """A dataset's official train and test splits as numpy arrays.
+
+    Its task and modality are facts of its kind of dataset (`kerasmap.config.data`).
 
     Args:
         x_train: Training inputs, first axis is examples. Images are `uint8`
@@ -21,8 +20,6 @@ class ArraySplits:
         x_test: Test inputs, same layout as `x_train`.
         y_test: Test targets, same layout as `y_train`.
         class_names: One name per class; empty for regression.
-        task: One of `"multiclass"`, `"binary"`, `"regression"`.
-        modality: One of `"image"`, `"tokens"`, `"features"`.
         fingerprint: sha256 of the source files, or of the generator settings
             for generated data, so a run records exactly what it trained on.
         vocab_size: Size of the token vocabulary for `"tokens"` data, else `None`.
@@ -33,7 +30,5 @@ class ArraySplits:
     x_test: np.ndarray
     y_test: np.ndarray
     class_names: tuple[str, ...]
-    task: str
-    modality: str
     fingerprint: str
     vocab_size: int | None = None

@@ -35,13 +35,13 @@ KERAS_ARCHIVE = "cifar-10-batches-py-target_archive"
 READ_ERRORS = (tarfile.TarError, OSError, EOFError, zlib.error)
 
 
-def load_cifar10(path: str | None = None) -> ArraySplits:
+def load_cifar10(path: str | None) -> ArraySplits:
     """Loads CIFAR-10's 50,000 training and 10,000 test images.
 
     Args:
         path: The original `cifar-10-python.tar.gz`, read without extracting
             it. When `None`, `keras.datasets.cifar10` downloads it (or reads
-            its cache). Defaults to `None`.
+            its cache).
 
     Returns:
         `ArraySplits` with `uint8` images of shape `(n, 32, 32, 3)`
@@ -69,8 +69,6 @@ def load_cifar10(path: str | None = None) -> ArraySplits:
         x_test=x_test,
         y_test=y_test,
         class_names=class_names,
-        task="multiclass",
-        modality="image",
         fingerprint=fingerprint_files([file]),
     )
 
@@ -128,7 +126,5 @@ def _load_with_keras() -> ArraySplits:
         x_test=x_test,
         y_test=y_test,
         class_names=CLASS_NAMES,
-        task="multiclass",
-        modality="image",
         fingerprint=fingerprint_keras_cache([KERAS_ARCHIVE], [x_train, y_train, x_test, y_test]),
     )

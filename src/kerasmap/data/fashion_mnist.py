@@ -30,7 +30,7 @@ FILE_NAMES = (
 EXPECTED = "a directory holding the four original Fashion-MNIST IDX .gz files"
 
 
-def load_fashion_mnist(path: str | None = None) -> ArraySplits:
+def load_fashion_mnist(path: str | None) -> ArraySplits:
     """Loads Fashion-MNIST's 60,000 training and 10,000 test images.
 
     Args:
@@ -38,7 +38,7 @@ def load_fashion_mnist(path: str | None = None) -> ArraySplits:
             `train-images-idx3-ubyte.gz`, `train-labels-idx1-ubyte.gz`,
             `t10k-images-idx3-ubyte.gz` and `t10k-labels-idx1-ubyte.gz`. When
             `None`, `keras.datasets.fashion_mnist` downloads them (or reads its
-            cache). Defaults to `None`.
+            cache).
 
     Returns:
         `ArraySplits` with `uint8` images of shape `(n, 28, 28, 1)` and
@@ -85,7 +85,5 @@ def _make_splits(x_train, y_train, x_test, y_test, fingerprint: str) -> ArraySpl
         x_test=np.expand_dims(x_test, -1),
         y_test=y_test,
         class_names=CLASS_NAMES,
-        task="multiclass",
-        modality="image",
         fingerprint=fingerprint,
     )

@@ -9,7 +9,6 @@ from kerasmap.data.fingerprint import fingerprint_files
 from kerasmap.data.keras_cache import download_with_keras, fingerprint_keras_cache
 from kerasmap.data.npz import read_npz
 from kerasmap.data.source_files import check_file, invalid_path
-from kerasmap.errors import ConfigError
 
 CLASS_NAMES = ("negative", "positive")
 EXPECTED = "the original `imdb.npz`"
@@ -20,7 +19,7 @@ OOV_CHAR = 2
 INDEX_FROM = 3
 
 
-def load_imdb(path: str | None = None, num_words: int = 20000, maxlen: int = 200) -> ArraySplits:
+def load_imdb(path: str | None, *, num_words: int, maxlen: int) -> ArraySplits:
     """Loads IMDB's 25,000 training and 25,000 test reviews as padded sequences.
 
     Reviews are processed as `keras.datasets.imdb.load_data(num_words=num_words)`
@@ -30,20 +29,18 @@ def load_imdb(path: str | None = None, num_words: int = 20000, maxlen: int = 200
 
     Args:
         path: The original `imdb.npz`. When `None`, `keras.datasets.imdb`
-            downloads it (or reads its cache). Defaults to `None`.
+            downloads it (or reads its cache).
         num_words: Vocabulary size; rarer words become the out-of-vocabulary
-            id 2. Defaults to `20000`.
-        maxlen: Length of every sequence. Defaults to `200`.
+            id 2.
+        maxlen: Length of every sequence.
 
     Returns:
         `ArraySplits` with `int32` sequences of shape `(n, maxlen)` and labels
         0 (negative) or 1 (positive).
 
     Raises:
-        ConfigError: If `num_words` or `maxlen` is too small.
         DataError: If `path` is not a valid `imdb.npz`, or if the download fails.
     """
-    _check_settings(num_words, maxlen)
     if path is None:
         (x_train, y_train), (x_test, y_test) = _load_with_keras(num_words)
     else:
@@ -60,25 +57,9 @@ def load_imdb(path: str | None = None, num_words: int = 20000, maxlen: int = 200
         x_test=x_test,
         y_test=y_test,
         class_names=CLASS_NAMES,
-        task="binary",
-        modality="tokens",
         fingerprint=fingerprint,
         vocab_size=num_words,
     )
-
-
-def _check_settings(num_words: int, maxlen: int) -> None:
-    """Raises `ConfigError` for a vocabulary or length that cannot hold a review."""
-    if not isinstance(num_words, int) or num_words <= INDEX_FROM:
-        raise ConfigError(
-            "Received an invalid value for `data.num_words`, expected an integer "
-            f"greater than {INDEX_FROM}. Received: data.num_words={num_words}"
-        )
-    if not isinstance(maxlen, int) or maxlen < 1:
-        raise ConfigError(
-            "Received an invalid value for `data.maxlen`, expected a positive integer. "
-            f"Received: data.maxlen={maxlen}"
-        )
 
 
 def _load_with_keras(num_words: int):

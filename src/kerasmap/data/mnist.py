@@ -12,13 +12,13 @@ CLASS_NAMES = tuple(str(digit) for digit in range(10))
 EXPECTED = "the original `mnist.npz`"
 
 
-def load_mnist(path: str | None = None) -> ArraySplits:
+def load_mnist(path: str | None) -> ArraySplits:
     """Loads MNIST's 60,000 training and 10,000 test images.
 
     Args:
         path: The original `mnist.npz` holding `x_train`, `y_train`, `x_test`
             and `y_test`. When `None`, `keras.datasets.mnist` downloads it (or
-            reads its cache). Defaults to `None`.
+            reads its cache).
 
     Returns:
         `ArraySplits` with `uint8` images of shape `(n, 28, 28, 1)` and labels
@@ -37,8 +37,6 @@ def load_mnist(path: str | None = None) -> ArraySplits:
         x_test=np.expand_dims(x_test, -1),
         y_test=y_test,
         class_names=CLASS_NAMES,
-        task="multiclass",
-        modality="image",
         fingerprint=fingerprint,
     )
 

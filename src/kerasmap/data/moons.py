@@ -4,13 +4,12 @@ import numpy as np
 
 from kerasmap.data.arrays import ArraySplits
 from kerasmap.data.fingerprint import fingerprint_settings
-from kerasmap.errors import ConfigError
 
 CLASS_NAMES = ("upper", "lower")
 
 
 def load_moons(
-    num_samples: int = 1000, noise: float = 0.2, seed: int = 0, test_fraction: float = 0.2
+    *, num_samples: int, noise: float, seed: int, test_fraction: float = 0.2
 ) -> ArraySplits:
     """Generates two interleaving half circles, like `sklearn.datasets.make_moons`.
 
@@ -20,30 +19,15 @@ def load_moons(
 
     Args:
         num_samples: Total number of points, split evenly between the classes.
-            Defaults to `1000`.
-        noise: Standard deviation of the Gaussian noise. Defaults to `0.2`.
-        seed: Seed for the noise, the shuffle and the split. Defaults to `0`.
+        noise: Standard deviation of the Gaussian noise.
+        seed: Seed for the noise, the shuffle and the split.
         test_fraction: Fraction of the points held out as the test split.
             Defaults to `0.2`.
 
     Returns:
         `ArraySplits` with `float32` features of shape `(n, 2)` and labels 0 or 1.
-
-    Raises:
-        ConfigError: If a setting is out of range or leaves a split empty.
     """
-    num_test = round(num_samples * test_fraction) if isinstance(num_samples, int) else 0
-    if not 1 <= num_test < num_samples:
-        raise ConfigError(
-            "Received invalid values for `data.num_samples` and `data.test_fraction`, expected "
-            "at least one point in each of the training and test splits. "
-            f"Received: data.num_samples={num_samples}, data.test_fraction={test_fraction}"
-        )
-    if noise < 0:
-        raise ConfigError(
-            "Received an invalid value for `data.noise`, expected a non-negative float. "
-            f"Received: data.noise={noise}"
-        )
+    num_test = round(num_samples * test_fraction)
     points, labels = _half_circles(num_samples)
     rng = np.random.default_rng(seed)
     points = (points + rng.normal(scale=noise, size=points.shape)).astype(np.float32)
@@ -58,8 +42,6 @@ def load_moons(
         x_test=points[test],
         y_test=labels[test],
         class_names=CLASS_NAMES,
-        task="binary",
-        modality="features",
         fingerprint=fingerprint_settings(settings),
     )
 

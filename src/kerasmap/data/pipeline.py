@@ -8,7 +8,6 @@ import tensorflow as tf
 from kerasmap.data.arrays import ArraySplits
 from kerasmap.data.bundle import DatasetBundle
 from kerasmap.data.preprocessing import make_augmenter, make_scaler
-from kerasmap.data.settings import check_pipeline_settings
 from kerasmap.errors import ConfigError
 
 TARGET_DTYPES = {"multiclass": np.int32, "binary": np.float32, "regression": np.float32}
@@ -19,6 +18,8 @@ EPOCH_SEED_STRIDE = 1_000_003  # keeps the per-epoch seeds of different run seed
 def make_datasets(
     splits: ArraySplits,
     *,
+    task: str,
+    modality: str,
     batch_size: int,
     seed: int,
     val_fraction: float,
@@ -29,6 +30,8 @@ def make_datasets(
 
     Args:
         splits: The dataset's train and test arrays.
+        task: One of `"multiclass"`, `"binary"`, `"regression"`.
+        modality: One of `"image"`, `"tokens"`, `"features"`.
         batch_size: Examples per batch.
         seed: Seed of the validation split, the shuffle and the augmentation.
         val_fraction: Fraction of the (limited) training examples held out
@@ -43,16 +46,13 @@ def make_datasets(
         on, each epoch shuffled by its own seed; `train` is its first epoch.
 
     Raises:
-        ConfigError: If `batch_size` or `limit` is not a positive integer, or
-            `val_fraction` is not in (0, 1) or leaves the training or
-            validation split empty.
+        ConfigError: If `val_fraction` leaves the training or validation split empty.
     """
-    check_pipeline_settings(batch_size=batch_size, val_fraction=val_fraction, limit=limit)
-    target_dtype = TARGET_DTYPES[splits.task]
+    target_dtype = TARGET_DTYPES[task]
     x_train, y_train = splits.x_train[:limit], splits.y_train[:limit].astype(target_dtype)
     train_index, val_index = split_validation(len(x_train), val_fraction, seed, limit)
-    scaler = make_scaler(splits.modality, x_train[train_index])
-    augmenter = make_augmenter(seed) if augment and splits.modality == "image" else None
+    scaler = make_scaler(modality, x_train[train_index])
+    augmenter = make_augmenter(seed) if augment and modality == "image" else None
     train_from_epoch = _training_stream(
         x_train[train_index], y_train[train_index], scaler, batch_size, seed, augmenter
     )
@@ -64,10 +64,10 @@ def make_datasets(
         val=_to_dataset(x_train[val_index], y_train[val_index], scaler, batch_size),
         test=_to_dataset(splits.x_test, splits.y_test.astype(target_dtype), scaler, batch_size),
         input_shape=tuple(int(size) for size in splits.x_train.shape[1:]),
-        num_classes=1 if splits.task == "regression" else len(splits.class_names),
+        num_classes=1 if task == "regression" else len(splits.class_names),
         class_names=splits.class_names,
-        task=splits.task,
-        modality=splits.modality,
+        task=task,
+        modality=modality,
         fingerprint=splits.fingerprint,
         num_train=len(train_index),
         num_val=len(val_index),

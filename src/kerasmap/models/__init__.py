@@ -1,46 +1,54 @@
-"""Model builders, one per family, and the heads, losses and metrics they share.
+"""Model builders, one module per family: `kerasmap.models.<family>.build_<family>`.
 
-Each builder takes plain keyword arguments and returns an uncompiled `keras.Model`;
-`build_model` picks one by family name for the pipeline.
+Each builder takes plain keyword arguments (the family's options, whose defaults live in
+`conf/model/<family>.yaml`) and returns an uncompiled `keras.Model` made of built-in Keras
+layers only, so a saved model loads wherever Keras does. `build_model` picks the builder by
+family name for the pipeline.
 """
 
-import inspect
+import importlib
+import pkgutil
 
 from kerasmap.errors import ConfigError
-from kerasmap.families import FAMILY_MODALITIES
-from kerasmap.models.attention import build_attention
-from kerasmap.models.cnn import build_cnn
-from kerasmap.models.head import loss_and_metrics, monitored_metric, output_layer
-from kerasmap.models.layers import PositionEmbedding
-from kerasmap.models.lstm import build_lstm
-from kerasmap.models.mlp import build_mlp
-from kerasmap.models.validation import check_choice
 
-BUILDERS = {"mlp": build_mlp, "cnn": build_cnn, "lstm": build_lstm, "attention": build_attention}
 
-# The kinds of input each family can read, matching a dataset bundle's `modality`.
-MODALITIES = FAMILY_MODALITIES
+def builder_for(family):
+    """Returns the builder function of `family`.
 
-__all__ = [
-    "BUILDERS",
-    "MODALITIES",
-    "PositionEmbedding",
-    "build_attention",
-    "build_cnn",
-    "build_lstm",
-    "build_mlp",
-    "build_model",
-    "loss_and_metrics",
-    "monitored_metric",
-    "output_layer",
-]
+    Raises:
+        ConfigError: If no module `kerasmap.models.<family>` defines `build_<family>`.
+    """
+    builder = _find_builder(family)
+    if builder is None:
+        raise ConfigError(
+            f"Received an invalid value for argument `family`, expected one of "
+            f"{families()}. Received: family={family!r}"
+        )
+    return builder
+
+
+def families():
+    """Every family that has a builder, sorted by name."""
+    names = (module.name for module in pkgutil.iter_modules(__path__))
+    return sorted(name for name in names if _find_builder(name) is not None)
+
+
+def _find_builder(family):
+    name = f"{__name__}.{family}"
+    try:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name != name:
+            raise  # the family exists but needs a package that is not installed
+        return None
+    return getattr(module, f"build_{family}", None)
 
 
 def build_model(family, *, input_shape, num_classes, task, **options):
     """Builds a model of the named family.
 
     Args:
-        family: One of `"mlp"`, `"cnn"`, `"lstm"`, `"attention"`.
+        family: A family name, e.g. `"mlp"`, `"cnn"`, `"lstm"`, `"attention"`.
         input_shape: Shape of one example, without the batch axis.
         num_classes: Number of classes (ignored for `"binary"` and `"regression"`).
         task: One of `"multiclass"`, `"binary"`, `"regression"`.
@@ -50,15 +58,6 @@ def build_model(family, *, input_shape, num_classes, task, **options):
         An uncompiled `keras.Model`.
 
     Raises:
-        ConfigError: If `family` is unknown, an option is not an argument of its
-            builder, or a value is out of range.
+        ConfigError: If `family` is unknown or an option does not fit the input.
     """
-    builder = BUILDERS[check_choice("family", family, BUILDERS)]
-    accepted = list(inspect.signature(builder).parameters)[3:]
-    unknown = sorted(set(options) - set(accepted))
-    if unknown:
-        raise ConfigError(
-            f"Received unknown options {unknown} for model family `{family}`, "
-            f"expected some of {accepted}."
-        )
-    return builder(input_shape, num_classes, task=task, **options)
+    return builder_for(family)(input_shape, num_classes, task=task, **options)

@@ -4,81 +4,66 @@ import keras
 from keras import layers
 
 from kerasmap.models.head import output_layer
-from kerasmap.models.layers import PositionEmbedding
 from kerasmap.models.regularizers import kernel_regularizer
-from kerasmap.models.validation import (
-    check_positive_int,
-    check_rate,
-    check_sequence_input,
-    invalid_argument,
-)
+from kerasmap.models.validation import check_sequence_input, invalid_argument
 
 
 def build_attention(
     input_shape,
     num_classes,
-    task="multiclass",
-    num_layers=2,
-    num_heads=4,
-    embed_dim=64,
-    ff_dim=128,
-    patch_size=None,
-    dropout=0.1,
+    *,
+    task,
+    num_layers,
+    num_heads,
+    embed_dim,
+    ff_dim,
+    patch_size,
+    dropout,
+    l1,
+    l2,
     vocab_size=None,
-    l1=0.0,
-    l2=0.0,
 ):
     """Builds a transformer encoder that classifies the average of its outputs.
 
     An image becomes a sequence of its rows, or of non-overlapping square patches when
     `patch_size` is set, each projected to `embed_dim`; token ids are embedded. A learned
-    position embedding is added, then `num_layers` encoder blocks run, each
+    vector per position is added, then `num_layers` encoder blocks run, each
     self-attention and a feed-forward network, both with a residual connection and
-    layer normalization.
+    layer normalization. The defaults of every option are in `conf/model/attention.yaml`.
+
+    Every layer is a built-in Keras layer, so a saved model loads anywhere Keras does.
 
     Args:
         input_shape: `(height, width, channels)` for images, `(maxlen,)` for tokens.
         num_classes: Number of classes (ignored for `"binary"` and `"regression"`).
         task: One of `"multiclass"`, `"binary"`, `"regression"`.
-            Defaults to `"multiclass"`.
-        num_layers: Number of encoder blocks. Defaults to `2`.
-        num_heads: Number of attention heads; must divide `embed_dim`. Defaults to `4`.
-        embed_dim: Width of each token throughout the encoder. Defaults to `64`.
-        ff_dim: Hidden width of the feed-forward networks. Defaults to `128`.
+        num_layers: Number of encoder blocks.
+        num_heads: Number of attention heads; must divide `embed_dim`.
+        embed_dim: Width of each token throughout the encoder.
+        ff_dim: Hidden width of the feed-forward networks.
         patch_size: Side of the square image patches, which must divide height and
-            width; `None` makes each image row a token. Defaults to `None`.
+            width; `None` makes each image row a token.
         dropout: Dropout rate after attention, feed-forward and pooling.
-            Defaults to `0.1`.
+        l1: L1 penalty on the dense and attention kernels.
+        l2: L2 penalty on the dense and attention kernels.
         vocab_size: Number of distinct token ids; required for token input and
             `None` for images. Defaults to `None`.
-        l1: L1 penalty on the dense and attention kernels. Defaults to `0.0`.
-        l2: L2 penalty on the dense and attention kernels. Defaults to `0.0`.
 
     Returns:
         An uncompiled functional `keras.Model` named `"attention"`.
 
     Raises:
         ConfigError: If the input is neither an image nor tokens with a `vocab_size`,
-            `num_heads` does not divide `embed_dim`, `patch_size` does not divide the
-            image, or another argument is out of range.
+            or `patch_size` does not divide the image.
     """
     modality = check_sequence_input(input_shape, vocab_size)
-    input_shape = tuple(input_shape)
-    num_layers = check_positive_int("num_layers", num_layers)
-    num_heads = check_positive_int("num_heads", num_heads)
-    embed_dim = check_positive_int("embed_dim", embed_dim)
-    if embed_dim % num_heads:
-        expected = f"a multiple of num_heads={num_heads}"
-        raise invalid_argument("embed_dim", expected, embed_dim)
-    ff_dim = check_positive_int("ff_dim", ff_dim)
-    _check_patch_size(patch_size, input_shape, modality)
-    dropout = check_rate("dropout", dropout)
+    _check_patch_size(patch_size, tuple(input_shape), modality)
     regularizer = kernel_regularizer(l1, l2)
     head = output_layer(task, num_classes)
 
     inputs = keras.Input(shape=input_shape, dtype="int32" if modality == "tokens" else None)
     x = _embed(inputs, modality, embed_dim, patch_size, vocab_size, regularizer)
-    x = PositionEmbedding(x.shape[1])(x)
+    x = _add_positions(x)
     for _ in range(num_layers):
         x = _encoder_block(x, num_heads, embed_dim, ff_dim, dropout, regularizer)
     x = layers.GlobalAveragePooling1D()(x)
@@ -92,7 +77,6 @@ def _check_patch_size(patch_size, input_shape, modality):
         return
     if modality != "image":
         raise invalid_argument("patch_size", "None for token input", patch_size)
-    patch_size = check_positive_int("patch_size", patch_size)
     height, width, _ = input_shape
     if height % patch_size or width % patch_size:
         expected = f"a divisor of both image sides {height} and {width}"
@@ -112,6 +96,22 @@ def _embed(inputs, modality, embed_dim, patch_size, vocab_size, regularizer):
     )
     num_patches = (height // patch_size) * (width // patch_size)
     return layers.Reshape((num_patches, embed_dim))(x)
+
+
+def _add_positions(x):
+    """Adds a learned vector per position, so attention can tell the first step from the last.
+
+    `EinsumDense` with a bias over (position, feature) is that learned table, built in to
+    Keras; its kernel is a per-feature scale that starts at one.
+    """
+    return layers.EinsumDense(
+        "abc,c->abc",
+        output_shape=tuple(x.shape[1:]),
+        bias_axes="bc",
+        kernel_initializer="ones",
+        bias_initializer="glorot_uniform",
+        name="positions",
+    )(x)
 
 
 def _encoder_block(x, num_heads, embed_dim, ff_dim, dropout, regularizer):

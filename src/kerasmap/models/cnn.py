@@ -3,71 +3,58 @@
 import keras
 from keras import layers
 
-from kerasmap.errors import ConfigError
 from kerasmap.models.head import output_layer
 from kerasmap.models.regularizers import kernel_regularizer
-from kerasmap.models.validation import (
-    check_positive_int,
-    check_positive_ints,
-    check_rate,
-    invalid_argument,
-)
+from kerasmap.models.validation import invalid_argument
 
 
 def build_cnn(
     input_shape,
     num_classes,
-    task="multiclass",
-    filters=(32, 64),
-    kernel_size=3,
-    dense_units=128,
-    batch_norm=False,
-    dropout=0.0,
-    l1=0.0,
-    l2=0.0,
+    *,
+    task,
+    filters,
+    kernel_size,
+    dense_units,
+    batch_norm,
+    dropout,
+    l1,
+    l2,
 ):
     """Builds conv blocks that halve the image, then a dense layer and the head.
 
     Each block is `Conv2D` (same padding), optional `BatchNormalization`, `ReLU`,
-    `MaxPooling2D(2)` and `Dropout`.
+    `MaxPooling2D(2)` and `Dropout`. With `filters=[32, 64]` and `dense_units=128` this is
+    the classic conv 32-64, dense 128 network. The defaults of every option are in
+    `conf/model/cnn.yaml`.
 
     Args:
         input_shape: Shape of one image, `(height, width, channels)`.
         num_classes: Number of classes (ignored for `"binary"` and `"regression"`).
         task: One of `"multiclass"`, `"binary"`, `"regression"`.
-            Defaults to `"multiclass"`.
         filters: Number of filters of each conv block, first to last.
-            Defaults to `(32, 64)`.
-        kernel_size: Side of the square convolution kernels. Defaults to `3`.
-        dense_units: Width of the dense layer before the head. Defaults to `128`.
-        batch_norm: Whether to normalize each convolution's output. Defaults to `False`.
+        kernel_size: Side of the square convolution kernels.
+        dense_units: Width of the dense layer before the head.
+        batch_norm: Whether to normalize each convolution's output.
         dropout: Dropout rate after each block and after the dense layer.
-            Defaults to `0.0`.
-        l1: L1 penalty on the convolution and dense kernels. Defaults to `0.0`.
-        l2: L2 penalty on the convolution and dense kernels. Defaults to `0.0`.
+        l1: L1 penalty on the convolution and dense kernels.
+        l2: L2 penalty on the convolution and dense kernels.
 
     Returns:
         An uncompiled functional `keras.Model` named `"cnn"`.
 
     Raises:
-        ConfigError: If the input is not an image, the image is too small to be
-            halved once per block, or another argument is out of range.
+        ConfigError: If the input is not an image, or the image is too small to be
+            halved once per block.
     """
-    input_shape = check_positive_ints("input_shape", input_shape)
     if len(input_shape) != 3:
-        raise ConfigError(
-            "The cnn model needs image input of shape (height, width, channels). "
-            f"Received: input_shape={input_shape}"
-        )
-    filters = check_positive_ints("filters", filters)
+        expected = "an image shape (height, width, channels) for the cnn model"
+        raise invalid_argument("input_shape", expected, tuple(input_shape))
     # Each block halves the image, which must keep at least one pixel per side.
     max_blocks = min(input_shape[:2]).bit_length() - 1
     if len(filters) > max_blocks:
         expected = f"at most {max_blocks} conv blocks for a {input_shape[0]}x{input_shape[1]} image"
-        raise invalid_argument("filters", expected, filters)
-    kernel_size = check_positive_int("kernel_size", kernel_size)
-    dense_units = check_positive_int("dense_units", dense_units)
-    dropout = check_rate("dropout", dropout)
+        raise invalid_argument("filters", expected, list(filters))
     regularizer = kernel_regularizer(l1, l2)
     head = output_layer(task, num_classes)
 

@@ -3,12 +3,23 @@
 import keras
 from keras import layers
 
-from kerasmap.models.validation import check_choice, check_positive_int, invalid_argument
+from kerasmap.models.validation import check_choice, invalid_argument
+from kerasmap.tasks import TASK_METRICS, TASKS
 
-TASKS = ("multiclass", "binary", "regression")
-
-# The metric that early stopping and checkpointing watch (as `val_<name>`) for each task.
-MONITORED_METRICS = {"multiclass": "accuracy", "binary": "accuracy", "regression": "mae"}
+# Each metric of `kerasmap.tasks.TASK_METRICS`, built for its task's targets.
+METRICS = {
+    "multiclass": {"accuracy": lambda: keras.metrics.SparseCategoricalAccuracy(name="accuracy")},
+    "binary": {
+        "accuracy": lambda: keras.metrics.BinaryAccuracy(name="accuracy"),
+        "auc": lambda: keras.metrics.AUC(name="auc"),
+    },
+    "regression": {"mae": lambda: keras.metrics.MeanAbsoluteError(name="mae")},
+}
+LOSSES = {
+    "multiclass": keras.losses.SparseCategoricalCrossentropy,
+    "binary": keras.losses.BinaryCrossentropy,
+    "regression": keras.losses.MeanSquaredError,
+}
 
 
 def output_layer(task, num_classes):
@@ -26,10 +37,9 @@ def output_layer(task, num_classes):
         one sigmoid unit for `"binary"`, one linear unit for `"regression"`.
 
     Raises:
-        ConfigError: If `task` is unknown or `num_classes` does not fit it.
+        ConfigError: If `task` is unknown, or a multiclass task has fewer than 2 classes.
     """
     check_choice("task", task, TASKS)
-    num_classes = check_positive_int("num_classes", num_classes)
     if task == "multiclass":
         if num_classes < 2:
             raise invalid_argument(
@@ -47,35 +57,12 @@ def loss_and_metrics(task):
         task: One of `"multiclass"`, `"binary"`, `"regression"`.
 
     Returns:
-        A `(loss, metrics)` tuple. Targets are integer class ids for `"multiclass"`,
-        0/1 for `"binary"` and floats for `"regression"`.
+        A `(loss, metrics)` tuple, the metrics named as in `kerasmap.tasks.TASK_METRICS`.
+        Targets are integer class ids for `"multiclass"`, 0/1 for `"binary"` and floats
+        for `"regression"`.
 
     Raises:
         ConfigError: If `task` is unknown.
     """
     check_choice("task", task, TASKS)
-    if task == "multiclass":
-        return keras.losses.SparseCategoricalCrossentropy(), [
-            keras.metrics.SparseCategoricalAccuracy(name="accuracy")
-        ]
-    if task == "binary":
-        return keras.losses.BinaryCrossentropy(), [
-            keras.metrics.BinaryAccuracy(name="accuracy"),
-            keras.metrics.AUC(name="auc"),
-        ]
-    return keras.losses.MeanSquaredError(), [keras.metrics.MeanAbsoluteError(name="mae")]
-
-
-def monitored_metric(task):
-    """Returns the name of the metric that best summarizes a model for `task`.
-
-    Args:
-        task: One of `"multiclass"`, `"binary"`, `"regression"`.
-
-    Returns:
-        `"accuracy"` for classification, `"mae"` for regression.
-
-    Raises:
-        ConfigError: If `task` is unknown.
-    """
-    return MONITORED_METRICS[check_choice("task", task, TASKS)]
+    return LOSSES[task](), [METRICS[task][name]() for name in TASK_METRICS[task]]

@@ -5,13 +5,7 @@ from keras import layers
 
 from kerasmap.models.head import output_layer
 from kerasmap.models.regularizers import kernel_regularizer
-from kerasmap.models.validation import (
-    check_choice,
-    check_positive_int,
-    check_positive_ints,
-    check_rate,
-    check_sequence_input,
-)
+from kerasmap.models.validation import check_sequence_input
 
 RECURRENT_LAYERS = {"lstm": layers.LSTM, "gru": layers.GRU, "rnn": layers.SimpleRNN}
 
@@ -19,51 +13,46 @@ RECURRENT_LAYERS = {"lstm": layers.LSTM, "gru": layers.GRU, "rnn": layers.Simple
 def build_lstm(
     input_shape,
     num_classes,
-    task="multiclass",
-    units=(128,),
-    cell="lstm",
-    bidirectional=False,
-    dropout=0.0,
+    *,
+    task,
+    units,
+    cell,
+    bidirectional,
+    dropout,
+    embedding_dim,
+    l1,
+    l2,
     vocab_size=None,
-    embedding_dim=64,
-    l1=0.0,
-    l2=0.0,
 ):
     """Builds stacked recurrent layers that read a sequence, then the head.
 
     An image is read row by row: each of its `height` rows, all `width * channels`
     values of it, is one time step. Token ids are embedded first, with id 0 taken as
-    padding and masked out of the recurrence.
+    padding and masked out of the recurrence. The defaults of every option are in
+    `conf/model/lstm.yaml`.
 
     Args:
         input_shape: `(height, width, channels)` for images, `(maxlen,)` for tokens.
         num_classes: Number of classes (ignored for `"binary"` and `"regression"`).
         task: One of `"multiclass"`, `"binary"`, `"regression"`.
-            Defaults to `"multiclass"`.
-        units: Width of each recurrent layer, first to last. Defaults to `(128,)`.
-        cell: One of `"lstm"`, `"gru"`, `"rnn"` (a `SimpleRNN`). Defaults to `"lstm"`.
+        units: Width of each recurrent layer, first to last.
+        cell: One of `"lstm"`, `"gru"`, `"rnn"` (a `SimpleRNN`).
         bidirectional: Whether each layer also reads the sequence backwards.
-            Defaults to `False`.
-        dropout: Dropout rate after each recurrent layer. Defaults to `0.0`.
+        dropout: Dropout rate after each recurrent layer.
+        embedding_dim: Width of the token embedding (token input only).
+        l1: L1 penalty on the recurrent layers' input kernels.
+        l2: L2 penalty on the recurrent layers' input kernels.
         vocab_size: Number of distinct token ids; required for token input and
             `None` for images. Defaults to `None`.
-        embedding_dim: Width of the token embedding. Defaults to `64`.
-        l1: L1 penalty on the recurrent layers' input kernels. Defaults to `0.0`.
-        l2: L2 penalty on the recurrent layers' input kernels. Defaults to `0.0`.
 
     Returns:
         An uncompiled functional `keras.Model` named `"lstm"`.
 
     Raises:
-        ConfigError: If the input is neither an image nor tokens with a `vocab_size`,
-            or another argument is out of range.
+        ConfigError: If the input is neither an image nor tokens with a `vocab_size`.
     """
     modality = check_sequence_input(input_shape, vocab_size)
-    input_shape = tuple(input_shape)
-    units = check_positive_ints("units", units)
-    recurrent_layer = RECURRENT_LAYERS[check_choice("cell", cell, RECURRENT_LAYERS)]
-    dropout = check_rate("dropout", dropout)
-    embedding_dim = check_positive_int("embedding_dim", embedding_dim)
+    recurrent_layer = RECURRENT_LAYERS[cell]
     regularizer = kernel_regularizer(l1, l2)
     head = output_layer(task, num_classes)
 

@@ -1,11 +1,9 @@
-"""Argument checks shared by the model builders.
+"""Checks the builders make on what only they see: input shapes, class counts, Keras names.
 
-Every check raises `ConfigError` with one sentence naming the argument, what is expected
-and what was received, so the pipeline can report a bad config value without a traceback.
+Ranges of the options themselves (dropout in [0, 1), positive layer sizes, ...) are checked
+once, in the config schemas (`kerasmap.config`); Keras's own layers check them again for
+code that calls a builder directly.
 """
-
-from collections.abc import Sequence
-from numbers import Integral, Real
 
 import keras
 
@@ -18,37 +16,6 @@ def invalid_argument(name, expected, value):
         f"Received an invalid value for argument `{name}`, expected {expected}. "
         f"Received: {name}={value!r}"
     )
-
-
-def check_positive_int(name, value):
-    """Returns `value` as an `int`, or raises if it is not a positive integer."""
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
-        raise invalid_argument(name, "a positive integer", value)
-    return int(value)
-
-
-def check_positive_ints(name, values):
-    """Returns `values` as a tuple of `int`s, or raises unless all are positive integers."""
-    expected = "a non-empty sequence of positive integers"
-    if isinstance(values, str) or not isinstance(values, Sequence) or not values:
-        raise invalid_argument(name, expected, values)
-    if any(isinstance(v, bool) or not isinstance(v, Integral) or v < 1 for v in values):
-        raise invalid_argument(name, expected, values)
-    return tuple(int(v) for v in values)
-
-
-def check_rate(name, value):
-    """Returns `value` as a `float`, or raises if it is not in [0, 1)."""
-    if isinstance(value, bool) or not isinstance(value, Real) or not 0 <= value < 1:
-        raise invalid_argument(name, "a float in [0, 1)", value)
-    return float(value)
-
-
-def check_non_negative(name, value):
-    """Returns `value` as a `float`, or raises if it is not a number >= 0."""
-    if isinstance(value, bool) or not isinstance(value, Real) or not value >= 0:
-        raise invalid_argument(name, "a float >= 0", value)
-    return float(value)
 
 
 def check_choice(name, value, choices):
@@ -82,7 +49,6 @@ def check_sequence_input(input_shape, vocab_size):
         ConfigError: If the input is neither an image nor a token sequence with
             a vocabulary size.
     """
-    input_shape = check_positive_ints("input_shape", input_shape)
     if len(input_shape) == 3:
         if vocab_size is not None:
             raise invalid_argument("vocab_size", "None for image input", vocab_size)
@@ -90,7 +56,6 @@ def check_sequence_input(input_shape, vocab_size):
     if len(input_shape) == 1:
         if vocab_size is None:
             raise invalid_argument("vocab_size", "a positive integer for token input", None)
-        check_positive_int("vocab_size", vocab_size)
         return "tokens"
     raise invalid_argument(
         "input_shape", "(height, width, channels) for images or (maxlen,) for tokens", input_shape

@@ -9,8 +9,7 @@ from mlflow import MlflowClient
 from kerasmap.data.bundle import DatasetBundle
 from kerasmap.evaluation.evaluate import Evaluation
 from kerasmap.evaluation.plots import plot_confusion_matrix, plot_learning_curves
-from kerasmap.models.head import monitored_metric
-from kerasmap.tracking.metric_direction import natural_direction
+from kerasmap.tasks import MONITORED_METRICS, natural_direction
 
 
 def best_value(history: dict[str, list[float]], monitor: str) -> float:
@@ -49,7 +48,7 @@ def log_results(
         {**evaluation.metrics, f"best_{monitor}": best, "epochs_run": float(len(epochs["loss"]))}
     )
     _log_figure(
-        plot_learning_curves(epochs, monitored_metric(bundle.task)),
+        plot_learning_curves(epochs, MONITORED_METRICS[bundle.task]),
         "plots/learning_curves.png",
     )
     if evaluation.confusion is not None:

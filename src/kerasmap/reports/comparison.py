@@ -8,9 +8,9 @@ import pandas as pd
 
 from kerasmap.config import checks
 from kerasmap.errors import ConfigError
-from kerasmap.tracking.metric_direction import natural_direction
-from kerasmap.tracking.secrets import redact_text
-from kerasmap.tracking.sweep_tags import ROLE_PARENT, ROLE_TAG, SWEEP_ID_TAG, SWEPT_KEYS_PARAM
+from kerasmap.recording.secrets import redact_text
+from kerasmap.sweeps import ROLE_PARENT, ROLE_TAG, SWEEP_ID_TAG, SWEPT_KEYS_PARAM
+from kerasmap.tasks import natural_direction
 
 DIRECTIONS = ("auto", "minimize", "maximize")
 TEST_METRICS = ("test_accuracy", "test_mae", "test_loss")  # the first one present is shown

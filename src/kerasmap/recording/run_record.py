@@ -1,4 +1,4 @@
-"""What a run records before and after fitting: tags, params, config, summary, the model."""
+"""What a run records besides its epochs and results: tags, params, config, model summary."""
 
 import io
 import tempfile
@@ -9,12 +9,11 @@ import mlflow
 import numpy as np
 import pandas as pd
 import yaml
-from mlflow.models import infer_signature
 
+from kerasmap.config.trainer import LRScheduleConfig
 from kerasmap.data.bundle import DatasetBundle
-from kerasmap.tracking.provenance import git_state, package_versions
-from kerasmap.tracking.results import log_results  # noqa: F401  (one import for the entry point)
-from kerasmap.tracking.secrets import redact_config, redact_override
+from kerasmap.recording.provenance import git_state, package_versions
+from kerasmap.recording.secrets import redact_config, redact_override
 from kerasmap.training.precision import describe_device
 
 
@@ -32,8 +31,19 @@ def run_tags(bundle: DatasetBundle, precision: str) -> dict[str, str]:
 
 
 def flatten_params(config: dict) -> dict[str, str]:
-    """Flattens a nested config into dotted keys (`model.dropout`) with string values."""
+    """Flattens a nested config into dotted keys (`model.dropout`) with string values.
+
+    Settings of a learning-rate schedule other than the one in use are left out: they
+    change nothing, and in a comparison of runs they would look like differences.
+    """
     flat = pd.json_normalize(config, sep=".").iloc[0].to_dict()
+    schedule = config.get("trainer", {}).get("lr_schedule", {}).get("name")
+    if schedule in LRScheduleConfig.SETTINGS:
+        prefix = "trainer.lr_schedule."
+        used = {f"{prefix}name", *(prefix + key for key in LRScheduleConfig.SETTINGS[schedule])}
+        flat = {
+            key: value for key, value in flat.items() if not key.startswith(prefix) or key in used
+        }
     return {key: str(value) for key, value in flat.items()}
 
 
@@ -75,29 +85,3 @@ def log_weights_if_finite(model: keras.Model, artifact_file: str) -> bool:
         model.save_weights(path)
         mlflow.log_artifact(str(path), artifact_path=str(Path(artifact_file).parent))
     return True
-
-
-def log_keras_model(model: keras.Model, input_example: np.ndarray) -> None:
-    """Logs the model as `model/`, with its signature and input example.
-
-    The logged folder loads with `mlflow.pyfunc.load_model("runs:/<id>/model")` or
-    `mlflow.keras.load_model`. It is saved first and then logged, because
-    `mlflow.keras.log_model` (MLflow 3.17) writes the input example before it creates
-    the model folder and fails.
-    """
-    signature = infer_signature(input_example, model.predict(input_example, verbose=0))
-    with tempfile.TemporaryDirectory() as folder:
-        mlflow.keras.save_model(
-            model,
-            folder,
-            signature=signature,
-            input_example=input_example,
-            pip_requirements=[f"keras=={keras.__version__}", f"tensorflow=={_tf_version()}"],
-        )
-        mlflow.log_artifacts(folder, artifact_path="model")
-
-
-def _tf_version() -> str:
-    import tensorflow as tf
-
-    return tf.__version__

@@ -5,7 +5,7 @@ import logging
 import requests
 
 from kerasmap.errors import KerasmapError
-from kerasmap.tracking.secrets import redact_text
+from kerasmap.recording.secrets import redact_text
 
 log = logging.getLogger(__name__)
 HEALTH_TIMEOUT_SECONDS = 5

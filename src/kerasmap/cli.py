@@ -1,0 +1,90 @@
+"""What every entry point in `pipelines/` does around its work.
+
+A user mistake (`KerasmapError`) becomes one `Error: ` sentence on stderr and exit status 2,
+in one place: `user_errors_exit`, a context manager that is also a decorator. Hydra entry
+points are started by `start`, which checks the overrides before Hydra writes anything and
+ends a killed sweep's parent run.
+"""
+
+import contextlib
+import signal
+import sys
+from collections.abc import Callable, Iterable, Iterator
+
+from kerasmap.config.compose import CONFIG_DIR
+from kerasmap.errors import KerasmapError
+
+USER_ERROR_STATUS = 2
+INTERRUPTED_STATUS = 130
+
+
+@contextlib.contextmanager
+def user_errors_exit() -> Iterator[None]:
+    """Turns a `KerasmapError` raised inside into one `Error: ` line on stderr and exit 2.
+
+    Inside a `@hydra.main` function, use it as `with user_errors_exit():`: Hydra reports
+    other exceptions itself, with a traceback, but lets `SystemExit` through.
+    """
+    try:
+        yield
+    except KerasmapError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        raise SystemExit(USER_ERROR_STATUS) from None
+
+
+@user_errors_exit()
+def preflight(config_name: str, arguments: list[str], checks: Iterable[Callable] = ()) -> None:
+    """Composes and validates `config_name` with `arguments` before Hydra runs.
+
+    Args:
+        config_name: The config in `conf/`, e.g. `"config"` or `"compare"`.
+        arguments: The command line, without the program name.
+        checks: More checks of `arguments`, each raising `KerasmapError`.
+    """
+    from kerasmap.config.preflight import check_overrides
+
+    for check in checks:
+        check(arguments)
+    check_overrides(str(CONFIG_DIR), config_name, arguments)
+
+
+def start(hydra_main: Callable, config_name: str, checks: Iterable[Callable] = ()) -> None:
+    """Runs a `@hydra.main` entry point as a command.
+
+    Mistakes in the overrides are reported before Hydra creates its output folder. `kill`
+    (SIGTERM) ends a run like Ctrl-C: KILLED, exit status 130. A sweep stopped before its
+    end (a bad sweeper option, an interrupt) has its parent run closed.
+    """
+    from kerasmap.sweeps import close_open_sweeps
+
+    preflight(config_name, sys.argv[1:], checks)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        hydra_main()
+    except KeyboardInterrupt:
+        close_open_sweeps(status="KILLED")
+        raise SystemExit(INTERRUPTED_STATUS) from None
+    finally:
+        close_open_sweeps(status="FAILED")
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt(f"Stopped by signal {signum}.")
+
+
+def run_id_command(usage: str, command: Callable[[str, list[str]], int]) -> Callable:
+    """A `main(argv)` for commands of the form `<run id> [key=value ...]`.
+
+    Returns:
+        A function of the command-line arguments that returns the exit status: 2 with
+        the usage line when no run id is given, 2 with one sentence for a mistake.
+    """
+
+    @user_errors_exit()
+    def main(argv: list[str]) -> int:
+        if not argv or "=" in argv[0]:
+            print(f"Usage: {usage}", file=sys.stderr)
+            return USER_ERROR_STATUS
+        return command(argv[0], argv[1:])
+
+    return main

@@ -1,0 +1,75 @@
+"""What a run prints: kerasmap's own lines, Keras's progress and the result.
+
+TensorFlow writes start-up lines from C++ as it loads (oneDNN, CUDA drivers not found,
+`cuInit` failed, `absl::InitializeLog`) before its own log level applies, and warns about
+`tf.function` retracing from Python. On a CPU none of it needs the user's attention, so it
+is hidden unless `KERASMAP_VERBOSE=1` (`make train VERBOSE=1`). Errors still surface: a
+failing import shows what TensorFlow wrote, and errors while training raise exceptions.
+"""
+
+import contextlib
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+
+VERBOSE_VARIABLE = "KERASMAP_VERBOSE"
+
+
+def verbose() -> bool:
+    """Whether TensorFlow's own log lines are wanted (`KERASMAP_VERBOSE=1`)."""
+    return os.environ.get(VERBOSE_VARIABLE, "") not in ("", "0", "false")
+
+
+def quiet_tensorflow() -> None:
+    """Loads TensorFlow and its devices without their log lines, unless verbose.
+
+    Call it before anything imports TensorFlow; later calls only keep its Python logger
+    at ERROR.
+    """
+    if verbose():
+        return
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if "tensorflow" not in sys.modules:
+        with native_stderr_hidden():
+            import tensorflow as tf
+
+            tf.config.list_physical_devices("GPU")  # CUDA's start-up lines, now or never
+    import tensorflow as tf
+
+    tf.get_logger().setLevel(logging.ERROR)
+    # A new SQLite store announces its tables being created; nothing to act on.
+    logging.getLogger("mlflow.store.db.utils").setLevel(logging.WARNING)
+
+
+@contextlib.contextmanager
+def native_stderr_hidden() -> Iterator[None]:
+    """Hides what native code writes to file descriptor 2 inside the block.
+
+    If the block raises, what was written is shown before the error propagates.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as captured:
+        os.dup2(captured.fileno(), 2)
+        try:
+            yield
+        except BaseException:
+            os.dup2(saved, 2)
+            captured.seek(0)
+            sys.stderr.write(captured.read().decode(errors="replace"))
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def print_run_summary(run_id: str, metrics: dict[str, float], run_url: str) -> None:
+    """The last lines of a finished run: its id, its test metrics and where to look at it."""
+    tested = {name: value for name, value in sorted(metrics.items()) if name.startswith("test_")}
+    print(f"\nRun {run_id} finished.")
+    for name, value in tested.items():
+        print(f"  {name:<16} {value:.4f}")
+    print(f"  View it:        {run_url}")
+    print(f"  Evaluate it:    make evaluate RUN={run_id}")

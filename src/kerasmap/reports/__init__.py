@@ -1,0 +1,1 @@
+"""Reading recorded runs back: comparison tables and plots, reruns, re-evaluation."""

@@ -1,0 +1,144 @@
+"""One tracked training run: prepare data -> build -> fit -> evaluate, in one MLflow run.
+
+`train(cfg)` is what `pipelines/train.py`, `make rerun` and the tests call; `run_job(cfg)`
+is the Hydra task, which also records a failed sweep job and lets the sweep go on.
+"""
+
+import logging
+
+from omegaconf import DictConfig, OmegaConf
+
+from kerasmap.config import load_settings
+from kerasmap.errors import KerasmapError, TrainingDivergedError
+
+log = logging.getLogger(__name__)
+DIVERGED_WEIGHTS_ARTIFACT = "diverged/best_weights.weights.h5"
+
+
+def train(cfg: DictConfig, overrides: list[str] | None = None) -> float:
+    """Runs the four stages in one MLflow run and returns the best `trainer.monitor` value.
+
+    Args:
+        cfg: The composed config.
+        overrides: The command-line overrides, recorded with the run. Defaults to
+            the ones Hydra received.
+
+    Returns:
+        The best value of the monitored validation metric (for sweepers).
+
+    Raises:
+        KerasmapError: For a mistake the user can fix (a bad value, an unreadable file,
+            a tracking server that does not answer) or a diverging loss.
+    """
+    settings = load_settings(cfg)  # Bad values fail here, before TensorFlow is imported.
+    from kerasmap.console import quiet_tensorflow
+
+    quiet_tensorflow()
+    from kerasmap import stages
+    from kerasmap.recording import run_record
+    from kerasmap.recording.lifecycle import tracked_run
+    from kerasmap.recording.reachability import usable_tracking_uri
+    from kerasmap.recording.resume import ResumePoint, find_resume_point, remember_run
+    from kerasmap.recording.store import open_experiment
+    from kerasmap.sweeps import current_sweep_job
+    from kerasmap.training.precision import resolve_precision
+
+    tracking = settings.tracking
+    tracking_uri = usable_tracking_uri(tracking.uri, tracking.required)
+    bundle = stages.prepare(settings)
+    experiment_id = open_experiment(tracking_uri, tracking.experiment, tracking.artifact_root)
+    precision = resolve_precision(settings.trainer.precision)
+    config = OmegaConf.to_container(cfg, resolve=True)
+    resume = (
+        find_resume_point(settings.trainer.backup_dir, config)
+        if settings.trainer.resume
+        else ResumePoint(folder=None, run_id=None)
+    )
+    job = current_sweep_job()
+    base_name = tracking.run_name or run_name_for(cfg)
+    with tracked_run(
+        experiment_id,
+        run_name=job.run_name(base_name) if job else base_name,
+        tags=run_record.run_tags(bundle, precision) | (job.tags() if job else {}),
+        parent_run_id=job.parent_id if job else None,
+        run_id=resume.run_id,
+    ) as run:
+        if resume.run_id is None:
+            run_record.log_config(
+                config, overrides if overrides is not None else _hydra_overrides()
+            )
+        if resume.folder is not None:
+            remember_run(resume.folder, run.info.run_id)
+        best, metrics = _fit_and_record(settings, bundle, precision, backup_dir=resume.folder)
+    _print_summary(run.info.run_id, experiment_id, tracking_uri, metrics)
+    return best
+
+
+def _fit_and_record(settings, bundle, precision: str, backup_dir):
+    """Stages 2 to 4 inside the active run; returns the best monitored value and test metrics."""
+    from kerasmap import stages
+    from kerasmap.recording import run_record
+    from kerasmap.recording.epoch_logger import EpochLogger
+    from kerasmap.recording.logged_model import log_keras_model
+    from kerasmap.recording.results import log_results
+
+    model = stages.build(settings, bundle, precision)
+    run_record.log_model_summary(model)
+    try:
+        history = stages.fit(
+            model,
+            bundle,
+            settings,
+            callbacks=[EpochLogger(bundle.num_train)],
+            backup_dir=backup_dir,
+        )
+    except TrainingDivergedError:
+        run_record.log_weights_if_finite(model, DIVERGED_WEIGHTS_ARTIFACT)
+        raise
+    evaluation = stages.evaluate(model, bundle)
+    best = log_results(history, evaluation, bundle, settings.trainer.monitor)
+    if settings.tracking.log_model:
+        log_keras_model(model, bundle.input_example)
+    return best, evaluation.metrics
+
+
+def _print_summary(run_id: str, experiment_id: str, tracking_uri: str, metrics: dict) -> None:
+    from kerasmap.console import print_run_summary
+    from kerasmap.recording.ui_links import run_url
+
+    print_run_summary(run_id, metrics, run_url(tracking_uri, experiment_id, run_id))
+
+
+def run_job(cfg: DictConfig) -> float:
+    """The Hydra task: one run, or one job of a sweep.
+
+    A single run raises a user mistake (`KerasmapError`) for the entry point to report.
+    A sweep job that fails for any reason is recorded as a FAILED run nested in its sweep
+    and returns NaN, so the sweep goes on to the next job.
+    """
+    from kerasmap.sweeps import current_sweep_job
+
+    job = current_sweep_job()
+    if job is None:
+        return train(cfg)
+    try:
+        return train(cfg)
+    except KerasmapError as error:
+        reason = str(error)
+    except Exception as error:
+        log.exception("Sweep job %d failed", job.number)
+        reason = f"{type(error).__name__}: {error}"
+    log.error("Sweep job %d failed: %s", job.number, reason)
+    job.record_failure(run_name_for(cfg), reason)
+    return float("nan")
+
+
+def run_name_for(cfg: DictConfig) -> str:
+    """A readable default run name, e.g. `cnn-cifar10`."""
+    return f"{cfg.model.name}-{cfg.data.name}"
+
+
+def _hydra_overrides() -> list[str]:
+    from hydra.core.hydra_config import HydraConfig
+
+    return list(HydraConfig.get().overrides.task) if HydraConfig.initialized() else []
