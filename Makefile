@@ -4,11 +4,14 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-from-pyproject
+STAMP := $(VENV)/.installed-from-lock
+LOCK := requirements.lock
 UI_PORT ?= 5000
+# VERBOSE=1 shows TensorFlow's own log lines, which kerasmap hides by default.
+export KERASMAP_VERBOSE = $(VERBOSE)
 
 # Variables that configure make itself; every other command-line key=value is a Hydra override.
-MAKE_VARIABLES := PYTHON UI_PORT RUN
+MAKE_VARIABLES := PYTHON UI_PORT RUN VERBOSE
 OVERRIDES := $(foreach assignment,$(MAKEOVERRIDES),$(if $(filter $(MAKE_VARIABLES),$(firstword $(subst =, ,$(assignment)))),,'$(assignment)'))
 
 # `make sweep` runs this grid; a key given on the command line replaces its entry here.
@@ -17,18 +20,24 @@ OVERRIDE_KEYS := $(foreach assignment,$(MAKEOVERRIDES),$(firstword $(subst =, ,$
 SWEEP_DEFAULTS := $(foreach entry,$(SWEEP_GRID),$(if $(filter $(firstword $(subst =, ,$(entry))),$(OVERRIDE_KEYS)),,'$(entry)'))
 
 .DEFAULT_GOAL := help
-.PHONY: help install train sweep search compare evaluate rerun test lint format ui clean
+.PHONY: help install lock train sweep search compare evaluate rerun test lint format ui clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): $(LOCK) pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-install: $(STAMP)  ## Create .venv and install kerasmap with its dev extra (when pyproject.toml changed)
+install: $(STAMP)  ## Create .venv with the exact versions of requirements.lock, and kerasmap
+
+lock: $(STAMP)  ## Refresh requirements.lock to the newest versions pyproject.toml allows
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --upgrade --extra dev --strip-extras --no-emit-index-url \
+		--no-emit-find-links --no-emit-trusted-host --output-file $(LOCK) pyproject.toml
 
 train: $(STAMP)  ## Train and track in MLflow; key=value overrides, e.g. model=cnn data=cifar10
 	$(BIN)/python pipelines/train.py $(OVERRIDES)
@@ -58,9 +67,8 @@ lint: $(STAMP)  ## Check style with ruff
 format: $(STAMP)  ## Format the code with ruff
 	$(BIN)/ruff format src pipelines tests
 
-ui: $(STAMP)  ## Open the MLflow UI on 127.0.0.1 (port 5000, or UI_PORT=...) over the local store
-	$(BIN)/mlflow ui --backend-store-uri sqlite:///mlflow.db --default-artifact-root ./mlruns \
-		--host 127.0.0.1 --port $(UI_PORT)
+ui: $(STAMP)  ## MLflow UI on 127.0.0.1 (port 5000, or UI_PORT=...), opened on the runs of the experiment
+	$(BIN)/python pipelines/ui.py --port $(UI_PORT) $(OVERRIDES)
 
 clean:  ## Remove caches and Hydra outputs (keeps the MLflow store and .venv)
 	rm -rf outputs multirun .pytest_cache .ruff_cache

@@ -1,6 +1,5 @@
-"""Run the real entry points on small data into a temporary MLflow store."""
+"""Run the real pipeline, in this process or as a user would, into a temporary MLflow store."""
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -8,43 +7,41 @@ from pathlib import Path
 
 import mlflow
 import numpy as np
-from hydra import compose, initialize_config_dir
 
-from kerasmap.data.cifar10 import CLASS_NAMES as CIFAR10_CLASS_NAMES
+from kerasmap.config.compose import compose_config
+from kerasmap.data.datasets.cifar10 import CLASS_NAMES as CIFAR10_CLASS_NAMES
+from kerasmap.run import train
 
 from original_formats import ragged_array, write_cifar_tarball
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CONF = REPO_ROOT / "conf"
-
-
-def load_pipeline(name: str):
-    """Imports `pipelines/<name>.py` as a module, as the tests of lightning-hydra do."""
-    spec = importlib.util.spec_from_file_location(
-        f"pipeline_{name}", REPO_ROOT / "pipelines" / f"{name}.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+# A run small enough to finish in seconds that still exercises every stage.
+TINY_MOONS = ["data=moons", "data.num_samples=200", "trainer.epochs=2", "model.hidden_units=[8]"]
 
 
 def store_overrides(folder: Path) -> list[str]:
-    """Overrides that send runs, artifacts, backups and Hydra's outputs into `folder`.
-
-    The first three are plain config values (usable with `compose`); the last is Hydra's.
-    """
+    """Config overrides that send runs, artifacts and backups into `folder`."""
     return [
         f"tracking.uri=sqlite:///{folder}/mlflow.db",
         f"tracking.artifact_root={folder}/mlruns",
         f"trainer.backup_dir={folder}/backups",
-        f"hydra.run.dir={folder}/outputs",
     ]
 
 
-def compose_config(overrides: list[str]):
-    """Composes `conf/config.yaml` with `overrides` (no Hydra settings among them)."""
-    with initialize_config_dir(config_dir=str(CONF), version_base="1.3"):
-        return compose("config", overrides=overrides)
+def hydra_dirs(folder: Path) -> list[str]:
+    """Hydra's own override that keeps a sweep's folder inside `folder`.
+
+    A single run writes no folder of Hydra's (`hydra.run.dir: .`, no `.hydra/` subfolder).
+    """
+    return [f"hydra.sweep.dir={folder}/sweep"]
+
+
+def train_in_process(folder: Path, *overrides: str) -> mlflow.entities.Run:
+    """Composes the real config and runs `kerasmap.run.train` here; returns the run."""
+    overrides = [*overrides, *store_overrides(folder)]
+    train(compose_config(overrides), overrides=overrides)
+    return mlflow.get_run(mlflow.last_active_run().info.run_id)
 
 
 def run_cli(script: str, arguments: list[str], env: dict | None = None, cwd: Path = REPO_ROOT):

@@ -1,9 +1,10 @@
 """A catalogue of bad inputs on the command line, one row per mistake a user can make.
 
-Each one must fail with a non-zero exit and one clear sentence naming what is wrong, with
-no traceback, and leave the MLflow store exactly as it was: no new run, none left RUNNING,
-no new artifact files. Config mistakes fail before TensorFlow is imported; data-file
-mistakes fail while the data loads, before any run is opened.
+Each one must end with exit status 2 and one clear sentence naming what is wrong, with no
+traceback, and leave the MLflow store exactly as it was. The rows run in this process
+through the code `pipelines/train.py` runs: config mistakes stop in `cli.preflight`, before
+Hydra writes anything; data-file mistakes stop while the data loads, before any run is
+opened. A few rows run again as real processes, to prove the command's own path.
 """
 
 import re
@@ -15,15 +16,24 @@ import numpy as np
 import pytest
 from mlflow.entities import ViewType
 
-from kerasmap.data.fashion_mnist import FILE_NAMES as FASHION_FILES
+from kerasmap import cli
+from kerasmap.config.compose import compose_config
+from kerasmap.config.registry import families_for
+from kerasmap.data import datasets
+from kerasmap.data.datasets.fashion_mnist import FILE_NAMES as FASHION_FILES
+from kerasmap.models import families
+from kerasmap.run import run_job
+from kerasmap.training.optimizers import OPTIMIZERS
 
 from original_formats import ragged_array, write_idx
-from pipeline_helpers import run_cli, store_overrides, write_image_npz
+from pipeline_helpers import hydra_dirs, run_cli, store_overrides, write_image_npz
 
 # Raw exception names, Hydra's grammar hint and OmegaConf's internals are not for users.
 NOT_FOR_USERS = re.compile(
     r"\w(Exception|Error)\b|See https?://|\b(ListConfig|DictConfig|full_key|object_type)\b"
 )
+FAMILIES = ", ".join(families())
+OPTIMIZER_NAMES = ", ".join(sorted(OPTIMIZERS))
 
 
 def write_fashion(folder: Path) -> Path:
@@ -81,16 +91,31 @@ def imdb_npz_without_test_labels(folder: Path) -> Path:
 
 def config_case(case_id, arguments, *fragments):
     """A row whose mistake is in the overrides."""
-    return pytest.param(arguments, fragments, None, id=case_id)
+    return pytest.param(arguments, fragments, id=case_id)
 
 
 def file_case(case_id, arguments, write, *fragments):
     """A row whose mistake is the file `write` puts in a folder, given as `data.path`."""
-    return pytest.param(arguments, fragments, write, id=case_id)
+    return pytest.param(arguments, write, fragments, id=case_id)
+
+
+def families_that_do_not_fit(dataset, modality):
+    """A row for each model family that cannot read the `modality` inputs of `dataset`."""
+    fitting = families_for(modality)
+    return [
+        config_case(
+            f"{family}-on-{dataset}",
+            [f"model={family}", f"data={dataset}"],
+            f"Model `{family}` cannot take {modality} input from `data={dataset}`; "
+            f"model families that fit {dataset} are: {', '.join(fitting)}.",
+        )
+        for family in families()
+        if family not in fitting
+    ]
 
 
 LSTM_ON_IMDB = ["data=imdb", "model=lstm"]
-CASES = [
+CONFIG_CASES = [
     # data: one schema per kind of dataset.
     config_case(
         "fashion_mnist-val-fraction-out-of-range",
@@ -100,7 +125,9 @@ CASES = [
     ),
     config_case("fashion_mnist-unknown-key", ["data.nope=1"], "unknown key `data.nope`"),
     config_case(
-        "mnist-limit-not-an-integer", ["data=mnist", "data.limit=abc"], "`data.limit`", "abc"
+        "mnist-limit-not-an-integer",
+        ["data=mnist", "data.limit=abc"],
+        "`data.limit`, expected an integer. Received: data.limit=abc",
     ),
     config_case(
         "cifar10-limit-out-of-range",
@@ -109,9 +136,9 @@ CASES = [
         "data.limit=1",
     ),
     config_case(
-        "imdb-augment-on-text",
+        "imdb-augment-on-non-image-data",
         [*LSTM_ON_IMDB, "data.augment=true"],
-        "`data.augment`, expected false for text data",
+        "`data.augment`, expected false for non-image data",
     ),
     config_case(
         "moons-has-no-path",
@@ -119,8 +146,19 @@ CASES = [
         "unknown key `data.path`",
         "num_samples",
     ),
-    config_case("data-unknown-option", ["data=svhn"], "`data`", "fashion_mnist", "data=svhn"),
+    config_case(
+        "data-unknown-option",
+        ["data=svhn"],
+        f"Received an invalid value for `data`, expected one of {', '.join(datasets())}. "
+        "Received: data=svhn",
+    ),
     # model: one schema per family.
+    config_case(
+        "mlp-dropout-out-of-range",
+        ["model.dropout=1.5"],
+        "Received an invalid value for `model.dropout`, expected a float in [0, 1). "
+        "Received: model.dropout=1.5",
+    ),
     config_case(
         "mlp-hidden-units-not-a-list",
         ["model.hidden_units=abc"],
@@ -132,8 +170,17 @@ CASES = [
         ["model.hidden_units=[]"],
         "`model.hidden_units`, expected a non-empty list of integers >= 1",
     ),
-    config_case("model-unknown-key", ["+model.foo=1"], "unknown key `model.foo`", "hidden_units"),
-    config_case("model-unknown-option", ["model=foo"], "`model`", "attention, cnn", "model=foo"),
+    config_case(
+        "model-unknown-key",
+        ["+model.foo=1"],
+        "Received an unknown key `model.foo`",
+        "hidden_units",
+    ),
+    config_case(
+        "model-unknown-option",
+        ["model=foo"],
+        f"Received an invalid value for `model`, expected one of {FAMILIES}. Received: model=foo",
+    ),
     config_case(
         "cnn-kernel-size-out-of-range",
         ["model=cnn", "model.kernel_size=0"],
@@ -167,8 +214,7 @@ CASES = [
     config_case(
         "sgd-nesterov-not-a-bool",
         ["optimizer=sgd", "optimizer.nesterov=maybe"],
-        "`optimizer.nesterov`",
-        "optimizer.nesterov=maybe",
+        "`optimizer.nesterov`, expected true or false. Received: optimizer.nesterov=maybe",
     ),
     config_case(
         "rmsprop-rho-out-of-range",
@@ -181,7 +227,10 @@ CASES = [
         "`optimizer.initial_accumulator_value`, expected a float >= 0",
     ),
     config_case(
-        "optimizer-unknown-option", ["optimizer=adamax"], "`optimizer`", "optimizer=adamax"
+        "optimizer-unknown-option",
+        ["optimizer=adamax"],
+        f"Received an invalid value for `optimizer`, expected one of {OPTIMIZER_NAMES}",
+        "optimizer=adamax",
     ),
     config_case(
         "clipnorm-and-clipvalue",
@@ -192,10 +241,18 @@ CASES = [
     config_case(
         "trainer-epochs-not-an-integer",
         ["trainer.epochs=abc"],
-        "`trainer.epochs`",
-        "trainer.epochs=abc",
+        "Received an invalid value for `trainer.epochs`, expected an integer. "
+        "Received: trainer.epochs=abc",
     ),
-    config_case("trainer-unknown-key", ["trainer.foo=1"], "unknown key `trainer.foo`", "epochs"),
+    config_case(
+        "trainer-batch-size-out-of-range",
+        ["trainer.batch_size=0"],
+        "`trainer.batch_size`, expected an integer >= 1",
+        "trainer.batch_size=0",
+    ),
+    config_case(
+        "trainer-unknown-key", ["trainer.foo=1"], "Received an unknown key `trainer.foo`", "epochs"
+    ),
     config_case(
         "trainer-unknown-key-appended",
         ["+trainer.foo=1", "seed=-1"],
@@ -244,75 +301,42 @@ CASES = [
     config_case(
         "experiment-with-a-family-that-does-not-fit",
         ["experiment=moons_binary", "model=cnn"],
-        "Experiment `moons_binary` sets `hidden_units`",
-        "model=cnn",
+        "Experiment `moons_binary` sets `hidden_units`, which the groups chosen with model=cnn "
+        "do not have",
     ),
     # Model families that cannot take the dataset's input.
-    config_case(
-        "cnn-on-imdb",
-        ["model=cnn", "data=imdb"],
-        "Model `cnn` cannot take tokens input from `data=imdb`",
-        "attention, lstm",
-    ),
-    config_case(
-        "cnn-on-moons",
-        ["model=cnn", "data=moons"],
-        "Model `cnn` cannot take features input from `data=moons`",
-        "mlp",
-    ),
-    config_case(
-        "attention-on-moons",
-        ["model=attention", "data=moons"],
-        "Model `attention` cannot take features input from `data=moons`",
-    ),
-    config_case(
-        "mlp-on-imdb",
-        ["model=mlp", "data=imdb"],
-        "Model `mlp` cannot take tokens input from `data=imdb`",
-    ),
+    *families_that_do_not_fit("imdb", "tokens"),
+    *families_that_do_not_fit("moons", "features"),
     # Overrides Hydra's grammar cannot read.
-    config_case("empty-option", ["model="], "`model`", "attention, cnn"),
-    config_case("unknown-top-level-key", ["foo=1"], "unknown key `foo`", "seed"),
+    config_case("empty-option", ["model="], f"`model`, expected one of {FAMILIES}"),
     config_case(
-        "no-equals-sign",
-        ["trainer.epochs"],
-        "trainer.epochs",
+        "unknown-top-level-key",
+        ["foo=1"],
+        "unknown key `foo`, expected one of the keys of `the config`: data, model, optimizer, "
+        "seed, tracking, trainer. Received: foo=1",
     ),
+    config_case("no-equals-sign", ["trainer.epochs"], "trainer.epochs"),
+    config_case("unclosed-list", ["model.hidden_units=[64,32"], "model.hidden_units"),
+    config_case("no-key", ["=5"], "Could not parse the override `=5`"),
+    config_case("group-deleted", ["~model"], "`model`"),
+    config_case("key-deleted", ["~trainer.epochs"], "`trainer.epochs`"),
     config_case(
-        "unclosed-list",
-        ["model.hidden_units=[64,32"],
-        "model.hidden_units",
+        "two-options-without-multirun", ["model=cnn,lstm"], "model=cnn,lstm", "add -m to sweep"
     ),
-    config_case(
-        "no-key",
-        ["=5"],
-        "=5",
-    ),
-    config_case(
-        "group-deleted",
-        ["~model"],
-        "`model`",
-    ),
-    config_case(
-        "key-deleted",
-        ["~trainer.epochs"],
-        "`trainer.epochs`",
-    ),
-    config_case(
-        "two-options-without-multirun",
-        ["model=cnn,lstm"],
-        "model=cnn,lstm",
-        "add -m to sweep",
-    ),
-    # Data files: missing, the wrong kind, empty, truncated or corrupt.
+]
+# Data files: missing, the wrong kind, empty, truncated or corrupt.
+FILE_CASES = [
     file_case(
-        "fashion_mnist-folder-missing", [], missing_folder, "`data.path`: directory not found"
+        "fashion_mnist-folder-missing",
+        [],
+        missing_folder,
+        "Received an invalid value for `data.path`: directory not found",
     ),
     file_case(
         "fashion_mnist-truncated-idx-gz",
         [],
         fashion_with_truncated_images,
-        "Could not read ",
+        "could not read ",
         "train-images-idx3-ubyte.gz",
     ),
     file_case(
@@ -338,6 +362,10 @@ CASES = [
         "`data.path`: the archive lacks the arrays y_test",
     ),
 ]
+# Rows run again as `python pipelines/train.py ...`: a bad value, an unknown group option,
+# an override Hydra cannot parse, and a data file that is not what it is named.
+IN_A_REAL_PROCESS = {"mlp-dropout-out-of-range", "model-unknown-option", "no-key"}
+FILE_IN_A_REAL_PROCESS = "mnist-csv-renamed"
 
 
 def artifact_files(folder: Path) -> set[str]:
@@ -369,49 +397,85 @@ def store_snapshot(folder: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def finished_store(tmp_path_factory) -> tuple[Path, dict]:
-    """A store holding one FINISHED run of a tiny real training, and its snapshot."""
-    folder = tmp_path_factory.mktemp("finished_store")
-    arguments = ["data=moons", "data.num_samples=100", "trainer.epochs=1"]
-    result = run_cli("train", [*arguments, *store_overrides(folder)])
-    assert result.returncode == 0, result.stderr
-    snapshot = store_snapshot(folder)
+def finished_store(cli_run) -> tuple[Path, dict]:
+    """The store of the session's command-line run (one FINISHED run), and its snapshot."""
+    snapshot = store_snapshot(cli_run.folder)
     assert [status for _, status, *_ in snapshot["runs"]] == ["FINISHED"]
     assert snapshot["artifacts"]
-    return folder, snapshot
+    return cli_run.folder, snapshot
 
 
-def the_error_sentence(stderr: str) -> str:
-    """The one `Error: ` line of `stderr`, without its prefix."""
+def assert_one_sentence(stderr: str, fragments) -> None:
+    """`stderr` holds one `Error: ` sentence, with every fragment and nothing internal."""
+    assert "Traceback" not in stderr
     errors = [line for line in stderr.splitlines() if line.startswith("Error: ")]
     assert len(errors) == 1, stderr
-    return errors[0].removeprefix("Error: ")
-
-
-@pytest.mark.parametrize("arguments, fragments, write", CASES)
-def test_bad_input_fails_in_one_sentence_and_leaves_the_store_alone(
-    finished_store, tmp_path, arguments, fragments, write
-):
-    original, before = finished_store
-    store = tmp_path / "store"
-    shutil.copytree(original, store)
-    if write is not None:
-        files = tmp_path / "files"
-        files.mkdir()
-        path = write(files)
-        arguments = [*arguments, f"data.path={path}"]
-        fragments = [*fragments, str(path)]
-
-    result = run_cli("train", [*store_overrides(store), *arguments])
-
-    assert result.returncode != 0
-    assert "Traceback" not in result.stderr
-    message = the_error_sentence(result.stderr)
+    message = errors[0].removeprefix("Error: ")
     for fragment in fragments:
         assert fragment in message
     assert message.endswith(".") or ". Received: " in message, message
     assert not NOT_FOR_USERS.search(message), message
+
+
+@pytest.mark.parametrize("arguments, fragments", CONFIG_CASES)
+def test_config_mistake_is_one_sentence_before_hydra_runs(tmp_path, capsys, arguments, fragments):
+    with pytest.raises(SystemExit) as stopped:
+        cli.preflight("config", [*store_overrides(tmp_path), *arguments])
+
+    assert stopped.value.code == 2
+    assert_one_sentence(capsys.readouterr().err, fragments)
+    assert not (tmp_path / "mlflow.db").exists()
+
+
+@pytest.mark.parametrize("arguments, write, fragments", FILE_CASES)
+def test_data_file_mistake_is_one_sentence_and_leaves_the_store_alone(
+    finished_store, tmp_path, capsys, arguments, write, fragments
+):
+    original, before = finished_store
+    store = tmp_path / "store"
+    shutil.copytree(original, store)
+    files = tmp_path / "files"
+    files.mkdir()
+    path = write(files)
+    arguments = [*store_overrides(store), *arguments, f"data.path={path}"]
+
+    cli.preflight("config", arguments)
+    with pytest.raises(SystemExit) as stopped, cli.user_errors_exit():
+        run_job(compose_config(arguments))
+
+    assert stopped.value.code == 2
+    assert_one_sentence(capsys.readouterr().err, [*fragments, str(path)])
     after = store_snapshot(store)
     assert "RUNNING" not in {status for _, status, *_ in after["runs"]}
     assert after == before
     assert artifact_files(original / "mlruns") == before["artifacts"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "arguments, fragments", [case for case in CONFIG_CASES if case.id in IN_A_REAL_PROCESS]
+)
+def test_config_mistake_in_a_real_process_writes_nothing(tmp_path, arguments, fragments):
+    result = run_cli("train", [*store_overrides(tmp_path), *hydra_dirs(tmp_path), *arguments])
+
+    assert result.returncode == 2
+    assert_one_sentence(result.stderr, fragments)
+    assert not (tmp_path / "mlflow.db").exists()
+    assert not (tmp_path / "outputs").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "arguments, write, fragments",
+    [case for case in FILE_CASES if case.id == FILE_IN_A_REAL_PROCESS],
+)
+def test_data_file_mistake_in_a_real_process_opens_no_run(tmp_path, arguments, write, fragments):
+    path = write(tmp_path)
+    overrides = [*store_overrides(tmp_path), *hydra_dirs(tmp_path), *arguments, f"data.path={path}"]
+
+    result = run_cli("train", overrides)
+
+    assert result.returncode == 2
+    assert_one_sentence(result.stderr, [*fragments, str(path)])
+    assert not (tmp_path / "mlflow.db").exists()
+    assert not (tmp_path / "outputs").exists()

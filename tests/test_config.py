@@ -1,14 +1,18 @@
 """Every config group composes and validates; bad values fail with one clear sentence."""
 
+import dataclasses
 from pathlib import Path
 
+import pandas as pd
 import pytest
-from hydra import compose, initialize_config_dir
-from omegaconf import OmegaConf
+import yaml
+from omegaconf import MISSING, OmegaConf
 
 from kerasmap.config import load_settings
+from kerasmap.config.compose import compose_config
 from kerasmap.config.data import ImageDataConfig, ImdbDataConfig, MoonsDataConfig
 from kerasmap.config.model import AttentionConfig, CNNConfig, LSTMConfig, MLPConfig
+from kerasmap.config.registry import GROUP_SCHEMAS, families_for
 from kerasmap.errors import ConfigError
 
 CONF = Path(__file__).resolve().parents[1] / "conf"
@@ -20,12 +24,12 @@ def options(group: str) -> list[str]:
 
 
 def settings_for(*overrides: str):
-    with initialize_config_dir(config_dir=str(CONF), version_base="1.3"):
-        return load_settings(compose("config", overrides=list(overrides)))
+    return load_settings(compose_config(list(overrides)))
 
 
 def compatible_model(data: str) -> str:
-    return {"imdb": "lstm", "moons": "mlp"}.get(data, "mlp")
+    """The first model family that reads the dataset's kind of input."""
+    return families_for(OmegaConf.get_type(compose_config([f"data={data}"]).data).MODALITY)[0]
 
 
 @pytest.mark.parametrize(
@@ -75,7 +79,7 @@ def test_classic_experiment_hyperparameters():
     assert (rnn.trainer.epochs, rnn.trainer.batch_size) == (10, 64)
     cifar = settings_for("experiment=cifar10_cnn")
     assert (cifar.model.dense_units, cifar.optimizer.learning_rate) == (512, 0.001)
-    assert cifar.optimizer.momentum == 0.9
+    assert cifar.optimizer.momentum == 0.9  # the sgd default
     moons = settings_for("experiment=moons_binary")
     assert moons.model.hidden_units == [4]
 
@@ -152,6 +156,53 @@ def test_family_that_does_not_fit_the_data_names_the_families_that_do(model, dat
 
 
 def test_resolved_config_has_no_missing_values():
-    with initialize_config_dir(config_dir=str(CONF), version_base="1.3"):
-        cfg = compose("config", overrides=["experiment=moons_binary"])
+    cfg = compose_config(["experiment=moons_binary"])
     assert OmegaConf.missing_keys(cfg) == set()
+
+
+def yaml_values(path: Path) -> dict:
+    """The values a config file sets, as dotted keys, without its defaults list."""
+    content = {
+        key: value for key, value in yaml.safe_load(path.read_text()).items() if key != "defaults"
+    }
+    content.pop("hydra", None)
+    return pd.json_normalize(content, sep=".").iloc[0].to_dict() if content else {}
+
+
+@pytest.mark.parametrize(
+    "group, option",
+    [(group, option) for group in GROUP_SCHEMAS for option in options(group)],
+)
+def test_each_default_is_set_once_in_the_yaml_or_the_schema(group, option):
+    schema = type(getattr(settings_for(*option_overrides(group, option)), group))
+    in_schema = {
+        field.name
+        for field in dataclasses.fields(schema)
+        if field.default is not MISSING and field.default_factory is dataclasses.MISSING
+    }
+    in_yaml = set(yaml_values(CONF / group / f"{option}.yaml"))
+    assert not in_schema & in_yaml, f"{group}/{option}.yaml restates schema defaults"
+
+
+def option_overrides(group: str, option: str) -> list[str]:
+    overrides = [f"{group}={option}"]
+    if group == "data":
+        overrides.append(f"model={compatible_model(option)}")
+    if group == "model":
+        overrides.append("data=mnist")
+    return overrides
+
+
+@pytest.mark.parametrize("experiment", options("experiment"))
+def test_experiment_files_hold_only_what_they_change(experiment):
+    document = yaml.safe_load((CONF / "experiment" / f"{experiment}.yaml").read_text())
+    groups = [
+        f"{entry.removeprefix('override /').split(':')[0]}={value}"
+        for item in document["defaults"]
+        for entry, value in item.items()
+    ]
+    without = OmegaConf.to_container(compose_config(groups), resolve=True)
+    for key, value in yaml_values(CONF / "experiment" / f"{experiment}.yaml").items():
+        assert OmegaConf.select(OmegaConf.create(without), key) != value, (
+            f"experiment/{experiment}.yaml sets {key}={value}, which is already the default"
+        )

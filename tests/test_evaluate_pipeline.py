@@ -1,43 +1,38 @@
-"""`pipelines/evaluate.py` re-evaluates a logged model on its test split."""
+"""`make evaluate` re-evaluates a logged model on its test split."""
 
+import mlflow
 import pytest
 
-from pipeline_helpers import compose_config, load_pipeline, runs_in, store_overrides
+from kerasmap.reports.evaluate import print_evaluation
 
-train_pipeline = load_pipeline("train")
-evaluate_pipeline = load_pipeline("evaluate")
+from pipeline_helpers import run_cli
 
 
-def test_evaluate_reproduces_the_logged_test_metrics(tmp_path, capsys):
-    overrides = [
-        "data=moons",
-        "data.num_samples=200",
-        "trainer.epochs=2",
-        *store_overrides(tmp_path)[:3],
-    ]
-    train_pipeline.train(compose_config(overrides), overrides=overrides)
-    run = runs_in(tmp_path).iloc[0]
-    capsys.readouterr()  # the training's own epoch lines
-    exit_code = evaluate_pipeline.main([run.run_id, *store_overrides(tmp_path)[:1]])
-    assert exit_code == 0
+def test_evaluate_reproduces_the_logged_test_metrics(cli_run, capsys):
+    store = f"tracking.uri=sqlite:///{cli_run.folder}/mlflow.db"
+    assert print_evaluation(cli_run.run_id, [store]) == 0
     printed = dict(line.split() for line in capsys.readouterr().out.strip().splitlines())
-    assert float(printed["test_accuracy"]) == pytest.approx(run["metrics.test_accuracy"], abs=1e-4)
-    assert float(printed["test_loss"]) == pytest.approx(run["metrics.test_loss"], abs=1e-4)
+    mlflow.set_tracking_uri(f"sqlite:///{cli_run.folder}/mlflow.db")
+    logged = mlflow.get_run(cli_run.run_id).data.metrics
+    for name in ("test_accuracy", "test_loss", "test_auc", "test_macro_f1"):
+        assert float(printed[name]) == pytest.approx(logged[name], abs=1e-4)
 
 
-def test_an_unknown_run_id_is_one_clear_error(tmp_path, capsys):
-    overrides = [
-        "data=moons",
-        "data.num_samples=100",
-        "trainer.epochs=1",
-        *store_overrides(tmp_path)[:3],
-    ]
-    train_pipeline.train(compose_config(overrides), overrides=overrides)
-    exit_code = evaluate_pipeline.main(["0123456789abcdef", *store_overrides(tmp_path)[:1]])
-    assert exit_code == 2
-    assert "no kerasmap run with that id" in capsys.readouterr().err
-
-
-def test_a_bad_override_is_one_clear_error(capsys):
-    assert evaluate_pipeline.main(["0123456789abcdef", "trainer.epochs=abc"]) == 2
-    assert "`trainer.epochs`" in capsys.readouterr().err
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (
+            ["0123456789abcdef", "{store}"],
+            "Error: Received an invalid value for `run_id`: no kerasmap run",
+        ),
+        (["0123456789abcdef", "trainer.epochs=abc"], "`trainer.epochs`, expected an integer"),
+        ([], "Usage: python pipelines/evaluate.py <run id> [key=value ...]"),
+    ],
+)
+def test_a_mistake_is_one_line_and_exit_status_2(cli_run, arguments, message):
+    store = f"tracking.uri=sqlite:///{cli_run.folder}/mlflow.db"
+    result = run_cli("evaluate", [argument.format(store=store) for argument in arguments])
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1].startswith(message.split("`")[0])
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr

@@ -44,3 +44,21 @@ def test_sweep_overrides_replace_the_grid_entry_for_their_key_and_add_the_rest()
 def test_make_variables_are_not_passed_to_hydra():
     command = make_command("evaluate", "RUN=abc123", "data.path=/data")
     assert "pipelines/evaluate.py abc123 'data.path=/data'" in command
+
+
+def test_ui_serves_the_local_store_on_the_port_given_with_overrides():
+    command = make_command("ui", "UI_PORT=5050", "tracking.experiment=moons_binary")
+    assert "pipelines/ui.py --port 5050 'tracking.experiment=moons_binary'" in command
+
+
+def test_verbose_is_for_make_and_reaches_the_run_as_an_environment_variable():
+    assert "VERBOSE" not in make_command("train", "VERBOSE=1")
+    printed = subprocess.run(
+        ["make", "--no-print-directory", "-s", "-f", "-", "show", "VERBOSE=1"],
+        input=f"include {REPO_ROOT}/Makefile\nshow:\n\t@echo $$KERASMAP_VERBOSE\n",
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert printed.stdout.strip() == "1"

@@ -10,8 +10,8 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 
 from hydra_plugins.kerasmap_optuna_sweeper.search_space import parse_params, split_arguments
+from kerasmap import sweeps as sweep_tags
 from kerasmap.errors import ConfigError
-from kerasmap.tracking import sweep_tags
 
 from pipeline_helpers import run_cli, runs_in, store_overrides
 

@@ -6,88 +6,39 @@ import mlflow
 import pytest
 from omegaconf import OmegaConf
 
+from kerasmap.config.compose import compose_config, rebuild_config
 from kerasmap.errors import ConfigError
-from kerasmap.tracking.rerun_comparison import (
+from kerasmap.reports.recorded_run import RecordedRun
+from kerasmap.reports.rerun import (
     COMPARISON_ARTIFACT,
     RERUN_MATCH_TAG,
     RERUN_OF_TAG,
-    RecordedRun,
     compare_metrics,
     possible_causes,
-    rebuild_config,
+    print_rerun,
     verdict,
 )
 
-from pipeline_helpers import (
-    CONF,
-    artifact_paths,
-    compose_config,
-    load_pipeline,
-    run_cli,
-    store_overrides,
-)
+from pipeline_helpers import CONF, TINY_MOONS, artifact_paths, run_cli, runs_in, train_in_process
 
 PER_EPOCH = ("loss", "val_loss", "accuracy", "val_accuracy")
-MOONS = ["data=moons", "data.num_samples=300", "trainer.epochs=3", "seed=7"]
 MATCH = "Metrics match the source run exactly."
-
-train_pipeline = load_pipeline("train")
-rerun_pipeline = load_pipeline("rerun")
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    """One MLflow store for every run of this module."""
-    return tmp_path_factory.mktemp("store")
-
-
-@pytest.fixture(scope="module")
-def moons_pair(store):
-    return train_twice(store, *MOONS)
-
-
-def train_twice(folder, *overrides: str) -> list[mlflow.entities.Run]:
-    """Two runs of one deterministic config, each trained in its own fresh process."""
-    return [
-        train_in_fresh_process(folder, *overrides, "trainer.deterministic=true") for _ in range(2)
-    ]
-
-
-def train_in_fresh_process(folder, *overrides: str) -> mlflow.entities.Run:
-    """Runs `pipelines/train.py` in a new Python and returns the run it recorded."""
-    before = run_ids(folder)
-    result = run_cli("train", [*overrides, "tracking.log_model=false", *store_overrides(folder)])
-    assert result.returncode == 0, result.stderr
-    (run_id,) = run_ids(folder) - before
-    return mlflow.get_run(run_id)
-
-
-def rerun_in_fresh_process(
-    folder, source_id: str, *overrides: str
-) -> tuple[str, mlflow.entities.Run]:
-    """Runs `pipelines/rerun.py` on `source_id`; returns what it printed and the new run."""
-    before = run_ids(folder)
-    store = f"tracking.uri=sqlite:///{folder}/mlflow.db"
-    result = run_cli("rerun", [source_id, store, *overrides])
-    assert result.returncode == 0, result.stderr
-    (run_id,) = run_ids(folder) - before
-    return result.stdout, mlflow.get_run(run_id)
-
-
-def run_ids(folder) -> set[str]:
-    mlflow.set_tracking_uri(f"sqlite:///{folder}/mlflow.db")
-    runs = mlflow.search_runs(search_all_experiments=True, output_format="list")
-    return {run.info.run_id for run in runs}
 
 
 def history(run, name: str) -> list[tuple[int, float]]:
     points = mlflow.MlflowClient().get_metric_history(run.info.run_id, name)
-    return [(point.step, point.value) for point in points]
+    return sorted((point.step, point.value) for point in points)
 
 
-@pytest.mark.parametrize("pair", ["moons_pair"])
-def test_deterministic_runs_repeat_exactly_epoch_by_epoch(request, pair):
-    first, second = request.getfixturevalue(pair)
+def new_run(folder, before: set[str]) -> mlflow.entities.Run:
+    (run_id,) = set(runs_in(folder)["run_id"]) - before
+    return mlflow.get_run(run_id)
+
+
+@pytest.mark.slow
+def test_deterministic_runs_in_two_processes_repeat_exactly_epoch_by_epoch(deterministic_pair):
+    mlflow.set_tracking_uri(deterministic_pair.uri)
+    first, second = deterministic_pair.runs
     for name in PER_EPOCH:
         assert len(history(first, name)) == int(first.data.metrics["epochs_run"])
         assert history(first, name) == history(second, name), name
@@ -96,9 +47,10 @@ def test_deterministic_runs_repeat_exactly_epoch_by_epoch(request, pair):
     assert first.data.params == second.data.params
 
 
-@pytest.mark.parametrize("pair", ["moons_pair"])
-def test_every_run_records_what_repeats_it(request, pair):
-    run = request.getfixturevalue(pair)[0]
+@pytest.mark.slow
+def test_every_run_records_what_repeats_it(deterministic_pair):
+    mlflow.set_tracking_uri(deterministic_pair.uri)
+    run = deterministic_pair.runs[0]
     for tag in (
         "git_commit",
         "git_dirty",
@@ -109,48 +61,65 @@ def test_every_run_records_what_repeats_it(request, pair):
     ):
         assert run.data.tags[tag] not in ("", "unknown", "not installed"), tag
     assert run.data.params["seed"] == "7"
+    assert run.data.params["data.augment"] == "True"
     assert run.data.params["trainer.deterministic"] == "True"
     assert {"config/config.yaml", "config/overrides.txt"} <= artifact_paths(run.info.run_id)
 
 
-def test_rerun_of_a_deterministic_run_matches_it(store, moons_pair):
-    source = moons_pair[0]
-    output, rerun = rerun_in_fresh_process(store, source.info.run_id)
+@pytest.mark.slow
+def test_a_rerun_of_a_deterministic_run_matches_it(deterministic_pair):
+    source = deterministic_pair.runs[0]
+    before = set(runs_in(deterministic_pair.folder)["run_id"])
+    store = f"tracking.uri={deterministic_pair.uri}"
+    result = run_cli("rerun", [source.info.run_id, store])
+    assert result.returncode == 0, result.stderr
+    rerun = new_run(deterministic_pair.folder, before)
     assert rerun.info.status == "FINISHED"
     assert rerun.data.tags[RERUN_OF_TAG] == source.info.run_id
     assert rerun.data.tags[RERUN_MATCH_TAG] == "true"
-    assert output.strip().splitlines()[-1] == MATCH
+    assert result.stdout.strip().splitlines()[-1] == MATCH
     assert COMPARISON_ARTIFACT in artifact_paths(rerun.info.run_id)
     assert history(rerun, "val_loss") == history(source, "val_loss")
 
 
-def test_a_rerun_that_differs_says_so_and_names_possible_causes(store):
-    # Two CPU runs of these small models match even without op determinism, so the
-    # rerun changes the seed to see a difference reported.
-    overrides = [*MOONS, "trainer.deterministic=false", "tracking.log_model=false"]
-    overrides += [value for value in store_overrides(store) if not value.startswith("hydra.")]
-    train_pipeline.train(compose_config(overrides), overrides=overrides)
-    source = mlflow.last_active_run()
-    output, rerun = rerun_in_fresh_process(store, source.info.run_id, "seed=8")
+def test_a_rerun_that_differs_says_so_and_names_possible_causes(tmp_path, capsys):
+    source = train_in_process(tmp_path, *TINY_MOONS, "seed=7", "tracking.log_model=false")
+    before = set(runs_in(tmp_path)["run_id"])
+    store = f"tracking.uri=sqlite:///{tmp_path}/mlflow.db"
+    assert print_rerun(source.info.run_id, [store, "seed=8"]) == 0
+    rerun = new_run(tmp_path, before)
     assert rerun.data.tags[RERUN_MATCH_TAG] == "false"
-    verdict_line = output.strip().splitlines()[-1]
+    verdict_line = capsys.readouterr().out.strip().splitlines()[-1]
     assert verdict_line.startswith("Metrics differ from the source run: ")
     assert "the source run was not deterministic: trainer.deterministic=false" in verdict_line
     assert "the rerun ran with seed=8 instead of 7" in verdict_line
 
 
-def test_an_unknown_run_id_is_one_error_line(store, capsys):
-    exit_code = rerun_pipeline.main(["0123456789abcdef", store_overrides(store)[0]])
-    assert exit_code == 2
-    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("Error: ")]
-    assert len(errors) == 1
-    assert errors[0].startswith("Error: Received an invalid value for `run_id`: no kerasmap run")
+def test_an_unknown_run_id_is_one_error_line(tmp_path):
+    store = f"tracking.uri=sqlite:///{tmp_path}/mlflow.db"
+    result = run_cli("rerun", ["0123456789abcdef", store])
+    assert result.returncode == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
+    assert errors == [
+        f"Error: Received an invalid value for `run_id`: no kerasmap run with that id in "
+        f"sqlite:///{tmp_path}/mlflow.db. Received: run_id='0123456789abcdef'"
+    ]
 
 
 def recorded_run(overrides: list[str], **changes) -> RecordedRun:
     config = OmegaConf.to_container(compose_config(overrides), resolve=True)
     config["tracking"] |= changes
-    return RecordedRun("source", overrides, config, {}, {})
+    return RecordedRun("source", overrides, config, {"git_commit": "1f2e"}, {})
+
+
+def rebuild(source: RecordedRun, overrides: list[str], config_dir=CONF):
+    return rebuild_config(
+        source.overrides,
+        source.config,
+        overrides,
+        source=source.description,
+        config_dir=str(config_dir),
+    )
 
 
 def test_rebuild_keeps_recorded_values_when_a_default_changed_since(tmp_path):
@@ -158,7 +127,7 @@ def test_rebuild_keeps_recorded_values_when_a_default_changed_since(tmp_path):
     default = conf / "trainer" / "default.yaml"
     default.write_text(default.read_text().replace("epochs: 10", "epochs: 5"))
     source = recorded_run(["data=moons", "model.hidden_units=[8]"])
-    cfg, replayed = rebuild_config(str(conf), source, ["trainer.batch_size=16"])
+    cfg, replayed = rebuild(source, ["trainer.batch_size=16"], conf)
     assert cfg.trainer.epochs == 10
     assert cfg.model.hidden_units == [8]
     assert cfg.trainer.batch_size == 16
@@ -168,14 +137,14 @@ def test_rebuild_keeps_recorded_values_when_a_default_changed_since(tmp_path):
 def test_rebuild_takes_hidden_values_from_the_current_config():
     hidden_uri = "http://user:***@tracking.example"
     source = recorded_run(["data=moons", f"tracking.uri={hidden_uri}"], uri=hidden_uri)
-    cfg, replayed = rebuild_config(str(CONF), source, [])
+    cfg, replayed = rebuild(source, [])
     assert cfg.tracking.uri == "sqlite:///mlflow.db"
     assert replayed == ["data=moons"]
 
 
 def test_rebuild_with_another_group_option_drops_the_recorded_group():
     source = recorded_run(["data=moons", "model.hidden_units=[8]"])
-    cfg, replayed = rebuild_config(str(CONF), source, ["model=cnn", "data=mnist"])
+    cfg, replayed = rebuild(source, ["model=cnn", "data=mnist"])
     assert cfg.model.name == "cnn" and cfg.model.filters == [32, 64]
     assert replayed == ["model=cnn", "data=mnist"]
 
@@ -183,8 +152,10 @@ def test_rebuild_with_another_group_option_drops_the_recorded_group():
 def test_a_recorded_key_the_schemas_no_longer_have_is_one_clear_error():
     source = recorded_run(["data=moons"])
     source.config["model"]["width"] = 3
-    with pytest.raises(ConfigError, match=r"recorded value for `model.width`.*model.width=3"):
-        rebuild_config(str(CONF), source, [])
+    with pytest.raises(
+        ConfigError, match=r"recorded value for `model.width`.*model.width=3 in run_id='source'"
+    ):
+        rebuild(source, [])
 
 
 @pytest.mark.parametrize(

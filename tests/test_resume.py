@@ -9,39 +9,42 @@ import time
 import mlflow
 import pytest
 
-from kerasmap.tracking.resume import config_key
+from kerasmap.recording.resume import config_key
 
 from pipeline_helpers import REPO_ROOT, run_cli, store_overrides
 
+# Epochs long enough to stop the process between them; deterministic, so runs compare exactly.
 TRAINING = [
     "data=moons",
     "data.num_samples=20000",
-    "trainer.epochs=4",
+    "trainer.epochs=5",
     "trainer.patience=10",
     "trainer.deterministic=true",
     "model.dropout=0.2",
+    "tracking.log_model=false",
 ]
 PER_EPOCH = ("loss", "val_loss", "accuracy", "val_accuracy")
 
 
-def recorded(folder):
+def recorded(folder) -> list[dict]:
     """The store's runs, each with its per-epoch histories as (step, value) pairs."""
     mlflow.set_tracking_uri(f"sqlite:///{folder}/mlflow.db")
     client = mlflow.MlflowClient()
     runs = []
-    for _, run in mlflow.search_runs(experiment_names=["kerasmap"]).iterrows():
+    for run in mlflow.search_runs(experiment_names=["kerasmap"], output_format="list"):
         histories = {
             name: sorted(
-                (point.step, point.value) for point in client.get_metric_history(run.run_id, name)
+                (point.step, point.value)
+                for point in client.get_metric_history(run.info.run_id, name)
             )
             for name in PER_EPOCH
         }
-        runs.append({"id": run.run_id, "status": run.status, "run": run, **histories})
+        runs.append({"id": run.info.run_id, "status": run.info.status, "run": run, **histories})
     return runs
 
 
-def start_and_stop_after_two_epochs(folder, stop_signal):
-    """Starts a training process and sends it `stop_signal` once two epochs are backed up."""
+def start_and_stop_after(folder, completed_epochs: int, stop_signal) -> None:
+    """Starts the training and sends it `stop_signal` once `completed_epochs` are backed up."""
     process = subprocess.Popen(
         [
             sys.executable,
@@ -53,10 +56,10 @@ def start_and_stop_after_two_epochs(folder, stop_signal):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline and process.poll() is None:
         metadata = list((folder / "backups").glob("*/training_metadata.json"))
-        if metadata and json.loads(metadata[0].read_text())["epoch"] >= 2:
+        if metadata and json.loads(metadata[0].read_text())["epoch"] >= completed_epochs:
             break
         time.sleep(0.05)
     assert process.poll() is None, "training ended before it could be stopped"
@@ -64,42 +67,35 @@ def start_and_stop_after_two_epochs(folder, stop_signal):
     process.wait(timeout=60)
 
 
-@pytest.fixture(scope="module")
-def uninterrupted(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("uninterrupted")
-    result = run_cli("train", [*TRAINING, *store_overrides(folder)])
-    assert result.returncode == 0, result.stderr
-    (run,) = recorded(folder)
-    return run
-
-
-@pytest.mark.parametrize(
-    "stop_signal, status_while_stopped",
-    [
-        (signal.SIGKILL, "RUNNING"),  # nothing can run on SIGKILL: the run stays open
-        (signal.SIGTERM, "KILLED"),
-    ],
-)
-def test_a_stopped_run_resumes_in_the_same_run_with_the_uninterrupted_result(
-    tmp_path, uninterrupted, stop_signal, status_while_stopped
+@pytest.mark.slow
+def test_a_run_killed_twice_resumes_in_the_same_run_with_the_uninterrupted_result(
+    tmp_path, deterministic_pair
 ):
-    start_and_stop_after_two_epochs(tmp_path, stop_signal)
-    (stopped,) = recorded(tmp_path)
-    assert stopped["status"] == status_while_stopped
-    assert len(stopped["loss"]) >= 2
+    uninterrupted = recorded(deterministic_pair.folder)
+    uninterrupted = next(
+        run for run in uninterrupted if run["id"] == deterministic_pair.runs[0].info.run_id
+    )
 
-    result = run_cli("train", [*TRAINING, *store_overrides(tmp_path)])
+    interrupted = tmp_path / "interrupted"
+    start_and_stop_after(interrupted, 2, signal.SIGKILL)  # nothing runs on SIGKILL: stays RUNNING
+    (killed,) = recorded(interrupted)
+    assert killed["status"] == "RUNNING"
+    assert len(killed["loss"]) >= 2
+
+    start_and_stop_after(interrupted, 3, signal.SIGTERM)  # `kill`: the run ends KILLED
+    (terminated,) = recorded(interrupted)
+    assert (terminated["id"], terminated["status"]) == (killed["id"], "KILLED")
+
+    result = run_cli("train", [*TRAINING, *store_overrides(interrupted)])
     assert result.returncode == 0, result.stderr
-
-    (resumed,) = recorded(tmp_path)
-    assert resumed["id"] == stopped["id"]
-    assert resumed["status"] == "FINISHED"
+    (resumed,) = recorded(interrupted)
+    assert (resumed["id"], resumed["status"]) == (killed["id"], "FINISHED")
     for name in PER_EPOCH:
-        assert [step for step, _ in resumed[name]] == [0, 1, 2, 3]  # none lost or duplicated
+        assert [step for step, _ in resumed[name]] == [0, 1, 2, 3, 4]  # none lost or duplicated
         assert resumed[name] == uninterrupted[name]
-    for metric in ("metrics.test_loss", "metrics.test_accuracy", "metrics.best_val_loss"):
-        assert resumed["run"][metric] == uninterrupted["run"][metric]
-    assert not list((tmp_path / "backups").glob("*/training_metadata.json"))
+    for metric in ("test_loss", "test_accuracy", "best_val_loss"):
+        assert resumed["run"].data.metrics[metric] == uninterrupted["run"].data.metrics[metric]
+    assert not list((interrupted / "backups").glob("*/training_metadata.json"))
 
 
 def test_backups_are_kept_per_config_and_ignore_where_runs_are_recorded():

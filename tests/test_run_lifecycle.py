@@ -3,17 +3,13 @@
 import mlflow
 import pytest
 
-from kerasmap.tracking.lifecycle import FAILURE_TAG, tracked_run
-from kerasmap.tracking.store import open_experiment
+from kerasmap.recording.lifecycle import FAILURE_TAG, tracked_run
+from kerasmap.recording.store import open_experiment
 
 
 @pytest.fixture
 def experiment_id(tmp_path):
-    experiment = open_experiment(
-        f"sqlite:///{tmp_path}/mlflow.db", "lifecycle", str(tmp_path / "mlruns")
-    )
-    yield experiment
-    mlflow.set_tracking_uri(None)
+    return open_experiment(f"sqlite:///{tmp_path}/mlflow.db", "lifecycle", str(tmp_path / "mlruns"))
 
 
 def only_run(experiment_id):

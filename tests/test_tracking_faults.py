@@ -1,53 +1,38 @@
 """Tracking under faults: a server that does not answer, and credentials in the config."""
 
-import socket
-
 import mlflow
+import pytest
 
-from kerasmap.tracking.lifecycle import tracked_run
-from kerasmap.tracking.run_record import log_config
-from kerasmap.tracking.store import open_experiment
+from kerasmap.config.compose import compose_config
+from kerasmap.recording.lifecycle import tracked_run
+from kerasmap.recording.reachability import TrackingUnavailableError
+from kerasmap.recording.run_record import log_config
+from kerasmap.recording.store import open_experiment
+from kerasmap.run import train
 
-from pipeline_helpers import artifact_paths, run_cli
-
-TINY = ["data=moons", "data.num_samples=200", "trainer.epochs=1"]
+from pipeline_helpers import TINY_MOONS, artifact_paths
+from servers import free_port
 
 
 def closed_port_uri() -> str:
     """An http URI on loopback where nothing listens."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
+    return f"http://127.0.0.1:{free_port()}"
 
 
-def test_an_unreachable_server_fails_at_start_before_any_compute(tmp_path):
-    result = run_cli(
-        "train",
-        [*TINY, f"tracking.uri={closed_port_uri()}", f"hydra.run.dir={tmp_path}/outputs"],
-        cwd=tmp_path,
-    )
-    assert result.returncode == 2
-    assert "did not answer" in result.stderr
-    assert "tracking.required=false" in result.stderr
-    assert "Traceback" not in result.stderr
-    assert "Epoch 1/" not in result.stdout
-    assert not (tmp_path / "mlflow.db").exists()
+def test_an_unreachable_server_fails_at_start_before_any_compute(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    overrides = [*TINY_MOONS, f"tracking.uri={closed_port_uri()}"]
+    with pytest.raises(TrackingUnavailableError, match="did not answer.*tracking.required=false"):
+        train(compose_config(overrides))
+    assert "Epoch 1/" not in capsys.readouterr().out
+    assert list(tmp_path.iterdir()) == []
 
 
-def test_with_tracking_not_required_the_run_is_recorded_locally(tmp_path):
-    result = run_cli(
-        "train",
-        [
-            *TINY,
-            f"tracking.uri={closed_port_uri()}",
-            "tracking.required=false",
-            f"hydra.run.dir={tmp_path}/outputs",
-        ],
-        cwd=tmp_path,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "this run is recorded in sqlite:///mlflow.db" in result.stdout + result.stderr
+def test_with_tracking_not_required_the_run_is_recorded_locally(tmp_path, monkeypatch, caplog):
+    monkeypatch.chdir(tmp_path)  # the local store is sqlite:///mlflow.db where the command runs
+    overrides = [*TINY_MOONS, "tracking.log_model=false", "tracking.required=false"]
+    train(compose_config([*overrides, f"tracking.uri={closed_port_uri()}"]))
+    assert "this run is recorded in sqlite:///mlflow.db" in caplog.text
     mlflow.set_tracking_uri(f"sqlite:///{tmp_path}/mlflow.db")
     runs = mlflow.search_runs(experiment_names=["kerasmap"])
     assert list(runs["status"]) == ["FINISHED"]
@@ -65,4 +50,3 @@ def test_credentials_never_reach_params_config_or_overrides(tmp_path):
     for path in artifact_paths(run.info.run_id):
         text = mlflow.artifacts.load_text(f"runs:/{run.info.run_id}/{path}")
         assert "hunter2" not in text and "s3cr3t" not in text
-    mlflow.set_tracking_uri(None)

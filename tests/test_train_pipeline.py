@@ -1,137 +1,134 @@
-"""The real training pipeline, end to end, on small data into a temporary MLflow store."""
+"""The real training pipeline, end to end, on small data into temporary MLflow stores."""
 
+import keras
 import mlflow
 import numpy as np
 import pytest
+import yaml
 
+from kerasmap import stages
+from kerasmap.config import load_settings
+from kerasmap.config.compose import compose_config
 from kerasmap.errors import TrainingDivergedError
-from kerasmap.tracking.lifecycle import FAILURE_TAG
+from kerasmap.models import build_model
+from kerasmap.recording.lifecycle import FAILURE_TAG
+from kerasmap.recording.logged_model import load_logged_model
+from kerasmap.run import DIVERGED_WEIGHTS_ARTIFACT
 
 from pipeline_helpers import (
+    TINY_MOONS,
     artifact_paths,
-    compose_config,
-    load_pipeline,
     run_cli,
     runs_in,
     store_overrides,
+    train_in_process,
     write_cifar,
-    write_image_npz,
     write_imdb,
 )
 
-train_pipeline = load_pipeline("train")
-EXPECTED_ARTIFACTS = {
+RUN_ARTIFACTS = {
     "config/config.yaml",
     "config/overrides.txt",
     "model_summary.txt",
     "plots/learning_curves.png",
     "plots/confusion_matrix.png",
     "reports/per_class.csv",
-    "model/MLmodel",
-    "model/data/model.keras",
-    "model/input_example.json",
 }
+NO_MODEL = "tracking.log_model=false"  # for runs whose model no test looks at
 
 
-def train(tmp_path, *overrides: str) -> float:
-    """Composes the real config with `overrides` and runs `train(cfg)` in this process."""
-    overrides = [*overrides, *store_overrides(tmp_path)[:3]]
-    return train_pipeline.train(compose_config(overrides), overrides=overrides)
+def history(run, name: str) -> list[float]:
+    points = mlflow.MlflowClient().get_metric_history(run.info.run_id, name)
+    return [point.value for point in sorted(points, key=lambda point: point.step)]
 
 
-def only_run(tmp_path, experiment="kerasmap"):
-    runs = runs_in(tmp_path, experiment)
-    assert len(runs) == 1
-    return runs.iloc[0]
-
-
-def test_cli_trains_and_records_a_complete_finished_run(tmp_path):
-    result = run_cli(
-        "train",
-        [
-            "data=moons",
-            "data.num_samples=300",
-            "trainer.epochs=3",
-            "model.hidden_units=[8]",
-            *store_overrides(tmp_path),
-        ],
-    )
-    assert result.returncode == 0, result.stderr
-    run = only_run(tmp_path)
-    assert run["status"] == "FINISHED"
-    assert run["params.model.name"] == "mlp"
-    assert run["params.model.hidden_units"] == "[8]"
-    assert run["params.trainer.epochs"] == "3"
-    assert run["params.optimizer.learning_rate"] == "0.001"
-    assert 0.5 < run["metrics.test_accuracy"] <= 1.0
-    assert run["metrics.epochs_run"] == 3
+def test_a_command_line_run_records_params_metrics_tags_and_artifacts(cli_run):
+    mlflow.set_tracking_uri(f"sqlite:///{cli_run.folder}/mlflow.db")
+    run = mlflow.get_run(cli_run.run_id)
+    assert run.info.status == "FINISHED"
+    params = run.data.params
+    assert (params["model.name"], params["model.hidden_units"]) == ("mlp", "[8]")
+    assert (params["trainer.epochs"], params["optimizer.learning_rate"]) == ("3", "0.001")
+    assert 0.5 < run.data.metrics["test_accuracy"] <= 1.0
+    assert run.data.metrics["epochs_run"] == 3
     for tag in ("git_commit", "git_dirty", "dataset_fingerprint", "keras_backend", "device"):
-        assert run[f"tags.{tag}"]
-    assert run["tags.precision_policy"] == "float32"
-    history = mlflow.MlflowClient().get_metric_history(run.run_id, "val_loss")
-    assert [point.step for point in history] == [0, 1, 2]
-    for per_epoch in ("learning_rate", "epoch_seconds", "samples_per_second", "accuracy"):
-        assert len(mlflow.MlflowClient().get_metric_history(run.run_id, per_epoch)) == 3
-    assert EXPECTED_ARTIFACTS <= artifact_paths(run.run_id)
-    overrides = mlflow.artifacts.load_text(f"runs:/{run.run_id}/config/overrides.txt")
+        assert run.data.tags[tag]
+    assert run.data.tags["precision_policy"] == "float32"
+    assert run.data.tags["mlflow.runName"] == "mlp-moons"
+    for per_epoch in ("val_loss", "accuracy", "learning_rate", "epoch_seconds"):
+        points = mlflow.MlflowClient().get_metric_history(cli_run.run_id, per_epoch)
+        assert sorted(point.step for point in points) == [0, 1, 2]
+    assert RUN_ARTIFACTS <= artifact_paths(cli_run.run_id)
+    overrides = mlflow.artifacts.load_text(f"runs:/{cli_run.run_id}/config/overrides.txt")
     assert "data=moons" in overrides.splitlines()
 
 
-def test_logged_model_loads_with_pyfunc_and_predicts(tmp_path):
-    train(tmp_path, "data=moons", "data.num_samples=200", "trainer.epochs=2")
-    run = only_run(tmp_path)
-    model = mlflow.pyfunc.load_model(f"runs:/{run.run_id}/model")
+def test_settings_of_a_schedule_not_in_use_are_not_params(cli_run):
+    mlflow.set_tracking_uri(f"sqlite:///{cli_run.folder}/mlflow.db")
+    params = mlflow.get_run(cli_run.run_id).data.params
+    assert params["trainer.lr_schedule.name"] == "constant"
+    assert not [
+        key
+        for key in params
+        if key.startswith("trainer.lr_schedule.") and key != "trainer.lr_schedule.name"
+    ]
+    config = yaml.safe_load(
+        mlflow.artifacts.load_text(f"runs:/{cli_run.run_id}/config/config.yaml")
+    )
+    assert config["trainer"]["lr_schedule"]["decay_rate"] == 0.9  # the file keeps every value
+
+
+def test_the_model_is_a_logged_model_of_the_run(cli_run):
+    mlflow.set_tracking_uri(f"sqlite:///{cli_run.folder}/mlflow.db")
+    experiment = mlflow.get_experiment_by_name("kerasmap")
+    (logged,) = mlflow.search_logged_models(
+        experiment_ids=[experiment.experiment_id],
+        filter_string=f"source_run_id = '{cli_run.run_id}'",
+        output_format="list",
+    )
+    assert logged.name == "model"
+    by_id = mlflow.pyfunc.load_model(f"models:/{logged.model_id}")
+    by_run = mlflow.pyfunc.load_model(f"runs:/{cli_run.run_id}/model")
     points = np.array([[0.0, 0.5], [1.0, -0.5], [2.0, 0.0]], dtype="float32")
-    probabilities = np.asarray(model.predict(points))
+    probabilities = np.asarray(by_id.predict(points))
     assert probabilities.shape == (3, 1)
     assert ((probabilities >= 0) & (probabilities <= 1)).all()
+    np.testing.assert_array_equal(probabilities, np.asarray(by_run.predict(points)))
+    assert by_id.metadata.get_input_schema().inputs[0].shape == (-1, 2)
 
 
-@pytest.mark.parametrize("experiment", ["mnist_mlp", "mnist_cnn", "mnist_rnn"])
-def test_classic_mnist_experiments_run_on_a_local_mnist_npz(tmp_path, experiment):
-    path = write_image_npz(tmp_path / "mnist.npz")
-    best = train(tmp_path, f"experiment={experiment}", f"data.path={path}", "trainer.epochs=1")
-    run = only_run(tmp_path, experiment)
-    assert run["status"] == "FINISHED"
-    assert run["params.data.name"] == "mnist"
-    assert best == pytest.approx(run["metrics.best_val_loss"])
-    report = mlflow.artifacts.load_text(f"runs:/{run.run_id}/reports/per_class.csv")
+@pytest.mark.parametrize(
+    "family, experiment", [("mlp", "mnist_mlp"), ("cnn", "mnist_cnn"), ("lstm", "mnist_rnn")]
+)
+def test_classic_mnist_experiments_run_on_a_local_mnist_npz(family_runs, family, experiment):
+    mlflow.set_tracking_uri(f"sqlite:///{family_runs.folder}/mlflow.db")
+    run = family_runs.runs[family]
+    assert run.info.status == "FINISHED"
+    assert mlflow.get_experiment(run.info.experiment_id).name == experiment
+    assert (run.data.params["data.name"], run.data.params["model.name"]) == ("mnist", family)
+    report = mlflow.artifacts.load_text(f"runs:/{run.info.run_id}/reports/per_class.csv")
     assert report.splitlines()[0] == "class,precision,recall,f1,support"
     assert len(report.splitlines()) == 1 + 10 + 1
 
 
-def test_attention_family_trains_on_image_rows(tmp_path):
-    path = write_image_npz(tmp_path / "mnist.npz")
-    train(
-        tmp_path,
-        "data=mnist",
-        f"data.path={path}",
-        "model=attention",
-        "model.embed_dim=16",
-        "model.ff_dim=16",
-        "model.num_layers=1",
-        "trainer.epochs=1",
-    )
-    assert only_run(tmp_path)["status"] == "FINISHED"
-
-
-def test_cifar10_experiment_runs_on_a_local_tarball(tmp_path):
+def test_cifar10_experiment_runs_on_a_local_tarball_with_augmentation(tmp_path):
     path = write_cifar(tmp_path / "cifar-10-python.tar.gz")
-    train(
+    run = train_in_process(
         tmp_path,
         "experiment=cifar10_cnn",
         f"data.path={path}",
         "trainer.epochs=1",
         "data.augment=true",
+        NO_MODEL,
     )
-    run = only_run(tmp_path, "cifar10_cnn")
-    assert run["status"] == "FINISHED"
-    assert run["params.optimizer.name"] == "sgd"
+    assert run.info.status == "FINISHED"
+    assert run.data.params["optimizer.name"] == "sgd"
+    assert run.data.params["model.dense_units"] == "512"
 
 
 def test_lstm_reads_imdb_token_sequences(tmp_path):
     path = write_imdb(tmp_path / "imdb.npz")
-    train(
+    run = train_in_process(
         tmp_path,
         "data=imdb",
         f"data.path={path}",
@@ -140,81 +137,142 @@ def test_lstm_reads_imdb_token_sequences(tmp_path):
         "model=lstm",
         "model.units=[8]",
         "trainer.epochs=1",
+        NO_MODEL,
     )
-    run = only_run(tmp_path)
-    assert run["status"] == "FINISHED"
-    assert run["tags.task"] == "binary"
-    assert "metrics.test_auc" in run
+    assert run.data.tags["task"] == "binary"
+    assert "test_auc" in run.data.metrics
 
 
 def test_moons_binary_experiment_learns_the_two_moons(tmp_path):
-    train(tmp_path, "experiment=moons_binary", "trainer.epochs=40")
-    run = only_run(tmp_path, "moons_binary")
-    assert run["metrics.test_accuracy"] > 0.8
+    run = train_in_process(tmp_path, "experiment=moons_binary", "trainer.epochs=40", NO_MODEL)
+    assert run.data.metrics["test_accuracy"] > 0.8
 
 
 def test_mixed_bfloat16_fits_on_the_cpu_with_a_float32_output(tmp_path):
-    train(
-        tmp_path,
-        "data=moons",
-        "data.num_samples=200",
-        "trainer.epochs=1",
-        "trainer.precision=mixed_bfloat16",
-    )
-    run = only_run(tmp_path)
-    assert run["tags.precision_policy"] == "mixed_bfloat16"
-    model = mlflow.keras.load_model(f"runs:/{run.run_id}/model")
+    run = train_in_process(tmp_path, *TINY_MOONS, "trainer.precision=mixed_bfloat16")
+    assert run.data.tags["precision_policy"] == "mixed_bfloat16"
+    model = load_logged_model(f"runs:/{run.info.run_id}/model")
     assert model.layers[-2].dtype_policy.name == "mixed_bfloat16"
     assert model.layers[-1].compute_dtype == "float32"
     assert model.predict(np.zeros((2, 2), "float32"), verbose=0).dtype == np.float32
 
 
-@pytest.mark.parametrize("schedule", ["exponential", "cosine", "plateau"])
-def test_learning_rate_schedules_are_logged_per_epoch(tmp_path, schedule):
-    train(
+@pytest.mark.parametrize(
+    "schedule, settings, expected",
+    [
+        ("exponential", ["trainer.lr_schedule.decay_rate=0.5"], [1e-3, 5e-4, 2.5e-4]),
+        ("cosine", [], [1e-3, 7.5e-4, 2.5e-4]),
+        # A rate too small to move val_loss by ReduceLROnPlateau's min_delta: a plateau.
+        (
+            "plateau",
+            [
+                "optimizer.learning_rate=1e-5",
+                "trainer.lr_schedule.patience=1",
+                "trainer.lr_schedule.min_lr=0",
+            ],
+            [1e-5, 1e-5, 5e-6],
+        ),
+    ],
+)
+def test_learning_rate_schedules_change_the_rate_epoch_by_epoch(
+    tmp_path, schedule, settings, expected
+):
+    run = train_in_process(
         tmp_path,
-        "data=moons",
-        "data.num_samples=200",
+        *TINY_MOONS,
         "trainer.epochs=3",
         f"trainer.lr_schedule.name={schedule}",
-        "trainer.lr_schedule.patience=1",
-        "trainer.patience=3",
+        *settings,
+        "data.val_fraction=0.5",
+        "trainer.batch_size=100",
+        NO_MODEL,
     )
-    run = only_run(tmp_path)
-    rates = [m.value for m in mlflow.MlflowClient().get_metric_history(run.run_id, "learning_rate")]
-    assert len(rates) == 3
-    if schedule != "plateau":
-        assert rates[-1] < rates[0]
+    # One optimizer step per epoch (80 training points, batch 100).
+    assert history(run, "learning_rate") == pytest.approx(expected, rel=1e-5)
 
 
-def test_a_diverging_run_is_failed_with_the_reason(tmp_path):
+def test_early_stopping_keeps_the_weights_of_the_best_epoch(tmp_path):
+    # SGD with a large step makes val_loss jump about, so the best epoch is not the last.
+    overrides = [
+        "data=moons",
+        "data.num_samples=300",
+        "model.hidden_units=[16]",
+        "optimizer=sgd",
+        "optimizer.learning_rate=1.0",
+        "trainer.epochs=8",
+        "trainer.patience=10",
+    ]
+    run = train_in_process(tmp_path, *overrides)
+    val_losses = history(run, "val_loss")
+    assert np.argmin(val_losses) < len(val_losses) - 1
+    model = load_logged_model(f"runs:/{run.info.run_id}/model")
+    bundle = stages.prepare(load_settings(compose_config([*overrides, *store_overrides(tmp_path)])))
+    loss = model.evaluate(bundle.val, verbose=0, return_dict=True)["loss"]
+    assert loss == pytest.approx(min(val_losses), rel=1e-5)
+    assert run.data.metrics["best_val_loss"] == pytest.approx(min(val_losses))
+
+
+def test_a_run_that_diverges_fails_and_keeps_its_best_finite_weights(tmp_path):
+    # Plain SGD at rate 50 blows the weights up over a few epochs: the first ones are finite.
+    overrides = ["data=moons", "data.num_samples=300", "optimizer=sgd", "optimizer.momentum=0"]
+    overrides += ["optimizer.learning_rate=50", "trainer.epochs=8", "trainer.patience=10"]
     with pytest.raises(TrainingDivergedError, match="Training diverged"):
-        train(
-            tmp_path,
-            "data=moons",
-            "data.num_samples=200",
-            "trainer.epochs=3",
-            "optimizer=sgd",
-            "optimizer.learning_rate=1e30",
-        )
-    run = only_run(tmp_path)
-    assert run["status"] == "FAILED"
-    assert "diverged" in run[f"tags.{FAILURE_TAG}"]
-    assert "diverged/best_weights.weights.h5" not in artifact_paths(run.run_id)  # all NaN
+        train_in_process(tmp_path, *overrides, NO_MODEL)
+    (run_id,) = runs_in(tmp_path)["run_id"]
+    run = mlflow.get_run(run_id)
+    assert run.info.status == "FAILED"
+    assert "diverged" in run.data.tags[FAILURE_TAG]
+    assert DIVERGED_WEIGHTS_ARTIFACT in artifact_paths(run_id)
+    weights = mlflow.artifacts.download_artifacts(f"runs:/{run_id}/{DIVERGED_WEIGHTS_ARTIFACT}")
+    settings = load_settings(compose_config(overrides))
+    model = build_model(
+        "mlp", input_shape=(2,), num_classes=2, task="binary", **settings.model.builder_options()
+    )
+    model.load_weights(weights)
+    assert all(np.isfinite(array).all() for array in model.get_weights())
 
 
+@pytest.mark.parametrize(
+    "overrides, optimizer_class, attributes",
+    [
+        (["optimizer=adamw"], keras.optimizers.AdamW, {"weight_decay": 0.004}),
+        (["optimizer=rmsprop", "optimizer.rho=0.8"], keras.optimizers.RMSprop, {"rho": 0.8}),
+        (
+            ["optimizer=adagrad", "optimizer.initial_accumulator_value=0.2"],
+            keras.optimizers.Adagrad,
+            {"initial_accumulator_value": 0.2},
+        ),
+        (
+            ["optimizer=sgd", "optimizer.nesterov=true", "optimizer.momentum=0.5"],
+            keras.optimizers.SGD,
+            {"nesterov": True, "momentum": 0.5},
+        ),
+        (["optimizer.clipnorm=1.5"], keras.optimizers.Adam, {"clipnorm": 1.5}),
+        (["optimizer=sgd", "optimizer.clipvalue=0.5"], keras.optimizers.SGD, {"clipvalue": 0.5}),
+    ],
+)
+def test_optimizer_settings_reach_the_keras_optimizer(overrides, optimizer_class, attributes):
+    settings = load_settings(compose_config(overrides))
+    optimizer = stages.optimizer_for(settings, steps_per_epoch=10)
+    assert type(optimizer) is optimizer_class
+    for name, value in attributes.items():
+        assert getattr(optimizer, name) == pytest.approx(value)
+
+
+@pytest.mark.slow
 def test_real_fashion_mnist_through_the_keras_cache(tmp_path, shared_datasets):
     keras_home = tmp_path / "keras_home"
     keras_home.mkdir()
     (keras_home / "datasets").symlink_to(shared_datasets, target_is_directory=True)
+    arguments = ["data.limit=3000", "trainer.epochs=1", NO_MODEL, *store_overrides(tmp_path)]
     result = run_cli(
         "train",
-        ["data.limit=3000", "trainer.epochs=1", *store_overrides(tmp_path)],
+        [*arguments, f"hydra.run.dir={tmp_path}/outputs"],
         env={"KERAS_HOME": str(keras_home)},
     )
     assert result.returncode == 0, result.stderr
-    run = only_run(tmp_path)
-    assert run["params.data.name"] == "fashion_mnist"
-    assert run["metrics.test_accuracy"] > 0.6
-    report = mlflow.artifacts.load_text(f"runs:/{run.run_id}/reports/per_class.csv")
-    assert "Ankle boot" in report
+    (run_id,) = runs_in(tmp_path)["run_id"]
+    run = mlflow.get_run(run_id)
+    assert run.data.params["data.name"] == "fashion_mnist"
+    assert run.data.metrics["test_accuracy"] > 0.6
+    assert "Ankle boot" in mlflow.artifacts.load_text(f"runs:/{run_id}/reports/per_class.csv")

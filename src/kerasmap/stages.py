@@ -4,7 +4,6 @@ Each takes the validated settings (`kerasmap.config.KerasmapConfig`, plain datac
 returns plain objects, so they run the same from Hydra, a notebook or a test.
 """
 
-import math
 from pathlib import Path
 
 import keras
@@ -53,17 +52,19 @@ def build(settings: KerasmapConfig, bundle: DatasetBundle, precision: str) -> ke
             **options,
         )
     loss, metrics = loss_and_metrics(bundle.task)
-    model.compile(optimizer=_optimizer(settings, bundle), loss=loss, metrics=metrics)
+    optimizer = optimizer_for(settings, bundle.steps_per_epoch)
+    model.compile(optimizer=optimizer, loss=loss, metrics=metrics)
     return model
 
 
-def _optimizer(settings: KerasmapConfig, bundle: DatasetBundle) -> keras.optimizers.Optimizer:
+def optimizer_for(settings: KerasmapConfig, steps_per_epoch: int) -> keras.optimizers.Optimizer:
+    """The Keras optimizer of `settings.optimizer`, its learning rate following the schedule."""
     schedule = settings.trainer.lr_schedule
     options = settings.optimizer.optimizer_options()
     learning_rate = make_learning_rate(
         schedule.name,
         options.pop("learning_rate"),
-        steps_per_epoch=math.ceil(bundle.num_train / settings.trainer.batch_size),
+        steps_per_epoch=steps_per_epoch,
         epochs=settings.trainer.epochs,
         decay_rate=schedule.decay_rate,
         alpha=schedule.alpha,

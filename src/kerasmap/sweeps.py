@@ -143,8 +143,7 @@ def current_sweep_job() -> SweepJob | None:
     if not marker.exists():
         return None
     sweep = json.loads(marker.read_text())
-    parsed = OverridesParser.create().parse_overrides(list(hydra_config.overrides.task))
-    values = {override.key_or_group: override.value() for override in parsed}
+    values = dict(override.lstrip("+~").split("=", 1) for override in hydra_config.overrides.task)
     swept = {key: _readable(values[key]) for key in sweep["swept_keys"] if key in values}
     return SweepJob(sweep["parent_run_id"], int(hydra_config.job.num), swept)
 
@@ -154,9 +153,13 @@ def _short_key(key: str) -> str:
     return SHORT_KEYS.get(last, last)
 
 
-def _readable(value: Any) -> str:
-    """A swept value as a run name shows it: floats to 4 significant digits."""
-    return f"{value:.4g}" if isinstance(value, float) else str(value).replace(" ", "")
+def _readable(value: str) -> str:
+    """A swept value as written, but a long number (a search's) to 4 significant digits."""
+    try:
+        number = float(value)
+    except ValueError:
+        return value.replace(" ", "")
+    return f"{number:.4g}" if len(value) > 8 else value
 
 
 def _start_parent_run(experiment_id: str, sweep_dir: Path, params: dict[str, str]) -> str:

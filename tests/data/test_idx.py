@@ -47,7 +47,7 @@ def test_truncated_gzip_names_file(tmp_path):
     path = write_idx(tmp_path / "images.gz", np.ones((50, 28, 28), dtype=np.uint8) * 7)
     path.write_bytes(path.read_bytes()[:-20])
 
-    with pytest.raises(DataError, match=r"Could not read .*images\.gz .*expected a gzip"):
+    with pytest.raises(DataError, match=r"could not read .*images\.gz .*expected a gzip"):
         read_idx(path, IDX_IMAGES_MAGIC)
 
 
@@ -55,7 +55,7 @@ def test_not_gzip_names_file(tmp_path):
     path = tmp_path / "images.gz"
     path.write_bytes(idx_bytes(np.zeros((1, 28, 28), dtype=np.uint8)))
 
-    with pytest.raises(DataError, match=r"Could not read .*images\.gz \(Not a gzipped file"):
+    with pytest.raises(DataError, match=r"could not read .*images\.gz \(Not a gzipped file"):
         read_idx(path, IDX_IMAGES_MAGIC)
 
 

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from kerasmap.data import load_mnist
+from kerasmap.data.datasets.mnist import load_mnist
 from kerasmap.errors import DataError
 
 URL_FAILURE = "URL fetch failure on https://storage.googleapis.com/mnist.npz: None -- offline"
@@ -24,7 +24,7 @@ def test_loads_original_npz_layout(mnist_file):
 def test_matches_keras_own_loader_on_the_same_file(mnist_file, monkeypatch):
     monkeypatch.setattr(keras.src.datasets.mnist, "get_file", lambda **_: str(mnist_file.path))
 
-    through_keras = load_mnist()
+    through_keras = load_mnist(path=None)
     local = load_mnist(path=str(mnist_file.path))
 
     for key in ("x_train", "y_train", "x_test", "y_test"):
@@ -38,7 +38,7 @@ def test_failed_download_points_at_data_path(monkeypatch):
     monkeypatch.setattr(keras.src.datasets.mnist, "get_file", fail_download)
 
     with pytest.raises(DataError, match=r"Could not download MNIST .*`data.path` .*`mnist.npz`"):
-        load_mnist()
+        load_mnist(path=None)
 
 
 def test_missing_file(tmp_path):

@@ -1,8 +1,9 @@
 import numpy as np
 import pytest
 
-from kerasmap.data import load_moons
-from kerasmap.errors import ConfigError
+from kerasmap.data.datasets.moons import load_moons
+
+SETTINGS = {"num_samples": 50, "noise": 0.2}
 
 
 def test_shapes_dtypes_and_metadata():
@@ -11,15 +12,11 @@ def test_shapes_dtypes_and_metadata():
     assert splits.x_train.shape == (75, 2) and splits.x_test.shape == (25, 2)
     assert splits.x_train.dtype == np.float32
     assert sorted(np.unique(np.concatenate([splits.y_train, splits.y_test]))) == [0, 1]
-    assert (splits.task, splits.modality, splits.class_names) == (
-        "binary",
-        "features",
-        ("upper", "lower"),
-    )
+    assert splits.class_names == ("upper", "lower")
 
 
 def test_noise_free_points_lie_on_the_two_half_circles():
-    splits = load_moons(num_samples=40, noise=0.0)
+    splits = load_moons(num_samples=40, noise=0.0, seed=0)
     x = np.concatenate([splits.x_train, splits.x_test])
     y = np.concatenate([splits.y_train, splits.y_test])
 
@@ -31,24 +28,22 @@ def test_noise_free_points_lie_on_the_two_half_circles():
 
 
 def test_same_settings_give_same_data_and_fingerprint():
-    first, second = load_moons(seed=5), load_moons(seed=5)
-    other = load_moons(seed=6)
+    first, second = load_moons(**SETTINGS, seed=5), load_moons(**SETTINGS, seed=5)
+    other = load_moons(**SETTINGS, seed=6)
 
     np.testing.assert_array_equal(first.x_train, second.x_train)
     assert first.fingerprint == second.fingerprint
     assert other.fingerprint != first.fingerprint
     assert not np.array_equal(other.x_train, first.x_train)
+    assert (len(first.x_train), len(first.x_test)) == (40, 10)  # test_fraction defaults to 0.2
 
 
 @pytest.mark.parametrize(
-    ("options", "message"),
-    [
-        ({"num_samples": 1}, r"data.num_samples=1, data.test_fraction=0.2"),
-        ({"test_fraction": 0.0}, r"at least one point in each of the training and test"),
-        ({"test_fraction": 1.0}, r"data.test_fraction=1.0"),
-        ({"noise": -0.5}, r"`data.noise`, expected a non-negative float"),
-    ],
+    "change", [{"num_samples": 60}, {"noise": 0.3}, {"test_fraction": 0.5}], ids=str
 )
-def test_invalid_settings(options, message):
-    with pytest.raises(ConfigError, match=message):
-        load_moons(**options)
+def test_every_generator_setting_changes_the_fingerprint(change):
+    baseline = load_moons(**SETTINGS, seed=5)
+
+    changed = load_moons(**(SETTINGS | change), seed=5)
+
+    assert changed.fingerprint != baseline.fingerprint

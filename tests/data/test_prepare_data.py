@@ -1,21 +1,72 @@
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
+from omegaconf import OmegaConf
 
-from kerasmap.data import LOADERS, load_moons, prepare_data
+from kerasmap.config.compose import compose_config
+from kerasmap.config.data import ImageDataConfig, ImdbDataConfig, MoonsDataConfig
+from kerasmap.data import dataset_loader, datasets, prepare_data
+from kerasmap.data.datasets.mnist import load_mnist
+from kerasmap.data.datasets.moons import load_moons
 from kerasmap.errors import ConfigError, DataError
 
-SETTINGS = {"batch_size": 4, "seed": 0, "val_fraction": 0.25}
+CONF_DATA = Path(__file__).resolve().parents[2] / "conf" / "data"
+CONF_DATASETS = sorted(path.stem for path in CONF_DATA.glob("*.yaml"))
+# The tiny file (a fixture of tests/data/conftest.py) each dataset reads; None: generated data.
+TINY_FILES = {
+    "cifar10": "cifar_file",
+    "fashion_mnist": "fashion_dir",
+    "imdb": "imdb_file",
+    "mnist": "mnist_file",
+    "moons": None,
+}
+SETTINGS = {"batch_size": 4, "seed": 0, "val_fraction": 0.25, "limit": None, "augment": False}
+INPUT_RANKS = {"image": 3, "tokens": 1, "features": 1}
 
 
-def test_registry_names_every_dataset():
-    assert sorted(LOADERS) == ["cifar10", "fashion_mnist", "imdb", "mnist", "moons"]
+def kind(schema) -> dict[str, str]:
+    """The task and modality a dataset's schema gives `prepare_data`."""
+    return {"task": schema.TASK, "modality": schema.MODALITY}
 
 
-def test_importing_the_package_does_not_import_tensorflow():
-    check = "import sys, kerasmap.data; print('tensorflow' in sys.modules, 'keras' in sys.modules)"
+def test_datasets_are_exactly_those_with_a_config():
+    assert CONF_DATASETS
+    assert datasets() == CONF_DATASETS
+
+
+@pytest.mark.parametrize("name", CONF_DATASETS)
+def test_each_config_kind_fits_what_its_loader_returns(name, request):
+    overrides = [f"data={name}"]
+    if TINY_FILES[name] is not None:
+        overrides.append(f"data.path={request.getfixturevalue(TINY_FILES[name]).path}")
+    data = OmegaConf.to_object(compose_config(overrides).data)
+
+    bundle = prepare_data(name, **kind(data), **SETTINGS, **data.loader_options())
+
+    inputs, targets = (np.concatenate(parts) for parts in zip(*bundle.test, strict=True))
+    assert len(bundle.input_shape) == INPUT_RANKS[data.MODALITY]
+    if data.TASK == "regression":
+        assert (bundle.num_classes, bundle.class_names) == (1, ())
+    else:
+        assert bundle.num_classes == len(bundle.class_names) >= 2
+        assert set(np.unique(targets)) <= set(range(bundle.num_classes))
+    if data.TASK == "binary":
+        assert bundle.num_classes == 2
+    if data.MODALITY == "tokens":
+        assert 0 <= inputs.min() and inputs.max() < bundle.vocab_size
+    else:
+        assert bundle.vocab_size is None
+
+
+def test_importing_the_package_and_its_loaders_does_not_import_tensorflow():
+    check = (
+        "import sys, kerasmap.data; kerasmap.data.datasets(); "
+        "print('tensorflow' in sys.modules, 'keras' in sys.modules)"
+    )
 
     result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
 
@@ -23,7 +74,9 @@ def test_importing_the_package_does_not_import_tensorflow():
 
 
 def test_fashion_mnist_files(fashion_dir):
-    bundle = prepare_data("fashion_mnist", path=str(fashion_dir.path), **SETTINGS)
+    bundle = prepare_data(
+        "fashion_mnist", **kind(ImageDataConfig), **SETTINGS, path=str(fashion_dir.path)
+    )
 
     assert (bundle.num_train, bundle.num_val, bundle.num_test) == (9, 3, 4)
     assert bundle.input_shape == (28, 28, 1) and bundle.num_classes == 10
@@ -33,14 +86,18 @@ def test_fashion_mnist_files(fashion_dir):
 
 
 def test_mnist_file(mnist_file):
-    bundle = prepare_data("mnist", path=str(mnist_file.path), limit=8, **SETTINGS)
+    settings = SETTINGS | {"limit": 8}
+
+    bundle = prepare_data("mnist", **kind(ImageDataConfig), **settings, path=str(mnist_file.path))
 
     assert (bundle.num_train, bundle.num_val, bundle.num_test) == (6, 2, 6)
     np.testing.assert_allclose(bundle.input_example[..., 0], mnist_file.x_test[:5] / 255.0)
 
 
 def test_cifar10_tarball_with_augmentation(cifar_file):
-    bundle = prepare_data("cifar10", path=str(cifar_file.path), augment=True, **SETTINGS)
+    settings = SETTINGS | {"augment": True}
+
+    bundle = prepare_data("cifar10", **kind(ImageDataConfig), **settings, path=str(cifar_file.path))
 
     inputs, _ = next(iter(bundle.train))
     assert inputs.shape == (4, 32, 32, 3)
@@ -48,7 +105,9 @@ def test_cifar10_tarball_with_augmentation(cifar_file):
 
 
 def test_imdb_file(imdb_file):
-    bundle = prepare_data("imdb", path=str(imdb_file.path), num_words=30, maxlen=6, **SETTINGS)
+    options = {"path": str(imdb_file.path), "num_words": 30, "maxlen": 6}
+
+    bundle = prepare_data("imdb", **kind(ImdbDataConfig), **SETTINGS, **options)
 
     inputs, targets = next(iter(bundle.test))
     assert inputs.shape == (2, 6) and inputs.dtype.name == "int32"
@@ -57,37 +116,34 @@ def test_imdb_file(imdb_file):
 
 
 def test_moons_receives_the_run_seed():
-    settings = {"batch_size": 32, "val_fraction": 0.1, "num_samples": 500, "noise": 0.2}
+    def prepare_moons(seed: int):
+        settings = SETTINGS | {"batch_size": 32, "val_fraction": 0.1, "seed": seed}
+        return prepare_data(
+            "moons", **kind(MoonsDataConfig), **settings, num_samples=500, noise=0.2
+        )
 
-    bundle = prepare_data("moons", seed=7, **settings)
+    bundle = prepare_moons(seed=7)
 
-    expected = load_moons(num_samples=500, noise=0.2, seed=7)
-    assert bundle.fingerprint == expected.fingerprint
-    assert prepare_data("moons", seed=8, **settings).fingerprint != bundle.fingerprint
+    assert bundle.fingerprint == load_moons(num_samples=500, noise=0.2, seed=7).fingerprint
+    assert prepare_moons(seed=8).fingerprint != bundle.fingerprint
     assert (bundle.num_train, bundle.num_val, bundle.num_test) == (360, 40, 100)
 
 
+def test_loader_is_found_by_name():
+    assert dataset_loader("mnist") is load_mnist
+
+
 def test_unknown_dataset_lists_the_valid_names():
-    message = r"`data.name`, expected one of \['cifar10', .*'moons'\]. Received: data.name=svhn"
+    message = re.escape(
+        f"`data.name`, expected one of {', '.join(CONF_DATASETS)}. Received: data.name='svhn'"
+    )
 
     with pytest.raises(ConfigError, match=message):
-        prepare_data("svhn", **SETTINGS)
-
-
-def test_option_the_loader_does_not_take():
-    message = r"the mnist loader does not take, expected some of \['path'\]. .*data.maxlen=5"
-
-    with pytest.raises(ConfigError, match=message):
-        prepare_data("mnist", maxlen=5, **SETTINGS)
+        prepare_data("svhn", **kind(ImageDataConfig), **SETTINGS, path=None)
 
 
 def test_bad_path_is_a_data_error(tmp_path):
+    options = {"path": str(tmp_path / "imdb.npz"), "num_words": 30, "maxlen": 6}
+
     with pytest.raises(DataError, match=r"file not found"):
-        prepare_data("imdb", path=str(tmp_path / "imdb.npz"), **SETTINGS)
-
-
-def test_settings_are_checked_before_loading(tmp_path):
-    settings = {**SETTINGS, "batch_size": 0}
-
-    with pytest.raises(ConfigError, match=r"Received: data.batch_size=0"):
-        prepare_data("mnist", path=str(tmp_path / "missing.npz"), **settings)
+        prepare_data("imdb", **kind(ImdbDataConfig), **SETTINGS, **options)

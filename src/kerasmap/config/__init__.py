@@ -9,6 +9,7 @@ import dataclasses
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
 
+from kerasmap.config.help_text import register_help_resolver
 from kerasmap.config.registry import GROUP_SCHEMAS
 from kerasmap.config.root import KerasmapConfig
 from kerasmap.config.tracking import TrackingConfig
@@ -61,6 +62,7 @@ def _reject_undeclared_keys(node: DictConfig, prefix: str = "") -> None:
 
 
 register_schemas()
+register_help_resolver()
 
 __all__ = [
     "KerasmapConfig",

@@ -2,7 +2,7 @@
 
 A kind says what its datasets yield (`MODALITY`: image, tokens or features) and which task
 they pose (`TASK`); each dataset's YAML (`conf/data/<name>.yaml`) picks its kind and holds
-its own defaults, and its loader is `kerasmap.data.<name>.load_<name>`. Options every
+its own defaults, and its loader is `kerasmap.data.datasets.<name>.load_<name>`. Options every
 dataset shares are defaulted here.
 """
 

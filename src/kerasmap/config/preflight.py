@@ -90,6 +90,11 @@ def explain(error: Exception, overrides: list[str]) -> str:
                 f"Received an invalid value for `{key}`, expected a list such as [128, 64]. "
                 f"Received: {received}"
             )
+        expected = _expected_type(reason)
+        if expected:
+            return (
+                f"Received an invalid value for `{key}`, expected {expected}. Received: {received}"
+            )
         if "does not support deletion" in reason:
             return f"`{key}` cannot be deleted; set it to a value instead. Received: {received}"
         return (
@@ -118,7 +123,11 @@ def _unparsable(overrides: list[str]) -> str:
 def _experiment_mismatch(message: str, overrides: list[str]) -> str:
     experiment = message.split("'experiment/", 1)[1].split("'", 1)[0]
     key = message.split("Key '", 1)[1].split("'", 1)[0] if "Key '" in message else "a key"
-    chosen = [override for override in overrides if not override.startswith("experiment=")]
+    chosen = [
+        override
+        for override in overrides
+        if "." not in override.split("=", 1)[0] and not override.startswith("experiment=")
+    ]
     return (
         f"Experiment `{experiment}` sets `{key}`, which the groups chosen with "
         f"{', '.join(chosen) or 'the defaults'} do not have; run the experiment with its own "
@@ -133,8 +142,20 @@ def _override_for(key: str, overrides: list[str]) -> str:
     return key
 
 
+def _expected_type(reason: str) -> str | None:
+    """What OmegaConf's type-conversion failure means, in the words of the other messages."""
+    for words, expected in (
+        ("converted to Integer", "an integer"),
+        ("converted to Float", "a number"),
+        ("is not a valid bool", "true or false"),
+    ):
+        if words in reason:
+            return expected
+    return None
+
+
 def _keys_of(cause: OmegaConfBaseException) -> str:
     node = cause.parent_node
     if node is None or not OmegaConf.is_dict(node):
         return "see `python pipelines/train.py --cfg job`"
-    return ", ".join(sorted(str(key) for key in node.keys()))
+    return ", ".join(sorted(str(key) for key in node.keys() if key != "hydra"))

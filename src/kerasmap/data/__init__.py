@@ -1,7 +1,7 @@
 """Stage 1, prepare: load a dataset by name and build its `tf.data` pipelines.
 
-Each dataset `<name>` has a module `kerasmap.data.<name>` whose `load_<name>` returns its
-splits as numpy arrays (`ArraySplits`). Importing this package, or a loader module, is
+Each dataset `<name>` has a module `kerasmap.data.datasets.<name>` whose `load_<name>`
+returns its splits as numpy arrays (`ArraySplits`). Importing this package, or a loader module, is
 cheap: loaders use numpy only, and TensorFlow is imported by `prepare_data` when it builds
 the pipelines.
 """
@@ -11,6 +11,7 @@ import inspect
 import pkgutil
 from collections.abc import Callable
 
+from kerasmap.data import datasets as datasets_package
 from kerasmap.data.arrays import ArraySplits
 from kerasmap.data.bundle import DatasetBundle
 from kerasmap.errors import ConfigError
@@ -20,7 +21,7 @@ def dataset_loader(name: str) -> Callable[..., ArraySplits]:
     """Returns the loader function of dataset `name`.
 
     Raises:
-        ConfigError: If no module `kerasmap.data.<name>` defines `load_<name>`.
+        ConfigError: If no module `kerasmap.data.datasets.<name>` defines `load_<name>`.
     """
     loader = _find_loader(name)
     if loader is None:
@@ -33,12 +34,12 @@ def dataset_loader(name: str) -> Callable[..., ArraySplits]:
 
 def datasets() -> list[str]:
     """Every dataset that has a loader, sorted by name."""
-    names = (module.name for module in pkgutil.iter_modules(__path__))
+    names = (module.name for module in pkgutil.iter_modules(datasets_package.__path__))
     return sorted(name for name in names if _find_loader(name) is not None)
 
 
 def _find_loader(name: str):
-    module_name = f"{__name__}.{name}"
+    module_name = f"{datasets_package.__name__}.{name}"
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as error:

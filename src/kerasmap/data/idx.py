@@ -42,10 +42,16 @@ def read_idx(path: Path, expected_magic: int) -> np.ndarray:
         with gzip.open(path, "rb") as file:
             content = file.read()
     except (OSError, EOFError, zlib.error) as error:
-        raise DataError(f"Could not read {path} ({error}); expected {expected}.") from error
+        raise DataError(
+            f"Received an unreadable file in `data.path`: could not read {path} ({error}); "
+            f"expected {expected}."
+        ) from error
     magic = int.from_bytes(content[:4], "big")
     if len(content) < 4 or magic != expected_magic:
-        raise DataError(f"{path} has magic number {magic}; expected {expected}.")
+        raise DataError(
+            f"Received a wrong file in `data.path`: {path} has magic number {magic}; "
+            f"expected {expected}."
+        )
     dtype = IDX_DTYPES[(magic >> 8) & 0xFF]
     ndim = magic & 0xFF
     header_bytes = 4 + 4 * ndim

@@ -38,8 +38,8 @@ def make_datasets(
             for validation.
         limit: Keep only the first `limit` training examples; `None` keeps all.
             Defaults to `None`.
-        augment: Randomly flip and shift training image batches. Defaults to
-            `False`; ignored for non-image data.
+        augment: Randomly flip and shift training image batches; ignored for
+            non-image data. Defaults to `False`.
 
     Returns:
         A `DatasetBundle`: `train_from_epoch(k)` streams the training batches of epoch k

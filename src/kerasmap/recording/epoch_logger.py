@@ -12,7 +12,8 @@ class EpochLogger(keras.callbacks.Callback):
     """Logs losses, metrics, learning rate, epoch seconds and training throughput.
 
     Each value is an MLflow metric with `step` = the epoch number (0-based), so the
-    MLflow UI draws learning curves and compares runs epoch by epoch. In a resumed run,
+    MLflow UI draws learning curves and compares runs epoch by epoch. `learning_rate` is
+    the rate the epoch started with, after any schedule or plateau reduction. In a resumed run,
     epochs the interrupted attempt already recorded are not recorded twice.
 
     Args:
@@ -23,6 +24,7 @@ class EpochLogger(keras.callbacks.Callback):
         super().__init__()
         self.num_train = num_train
         self._epoch_start = 0.0
+        self._epoch_rate = 0.0
         self._train_seconds = None
         self._first_new_epoch = 0
 
@@ -31,6 +33,7 @@ class EpochLogger(keras.callbacks.Callback):
         self._first_new_epoch = max((point.step for point in recorded), default=-1) + 1
 
     def on_epoch_begin(self, epoch, logs=None):
+        self._epoch_rate = self.current_learning_rate()
         self._epoch_start = time.perf_counter()
         self._train_seconds = None
 
@@ -45,7 +48,7 @@ class EpochLogger(keras.callbacks.Callback):
         epoch_seconds = time.perf_counter() - self._epoch_start
         train_seconds = self._train_seconds or epoch_seconds
         metrics = {name: float(value) for name, value in (logs or {}).items()}
-        metrics["learning_rate"] = self.current_learning_rate()
+        metrics["learning_rate"] = self._epoch_rate
         metrics["epoch_seconds"] = epoch_seconds
         metrics["samples_per_second"] = self.num_train / train_seconds
         mlflow.log_metrics(metrics, step=epoch)
