@@ -9,10 +9,7 @@ are applied on top (to point at another copy of the data, or another store).
 
 import sys
 
-from kerasmap.cli import run_id_command
-from kerasmap.reports.evaluate import print_evaluation
-
-main = run_id_command("python pipelines/evaluate.py <run id> [key=value ...]", print_evaluation)
+from kerasmap.reports.evaluate import main
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

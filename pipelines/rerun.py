@@ -12,10 +12,7 @@ is 0 either way, and 2 for a mistake such as an unknown run id.
 
 import sys
 
-from kerasmap.cli import run_id_command
-from kerasmap.reports.rerun import print_rerun
-
-main = run_id_command("python pipelines/rerun.py <run id> [key=value ...]", print_rerun)
+from kerasmap.reports.rerun import main
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

@@ -1,6 +1,7 @@
 """Run the real pipeline, in this process or as a user would, into a temporary MLflow store."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,20 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 CONF = REPO_ROOT / "conf"
 # A run small enough to finish in seconds that still exercises every stage.
 TINY_MOONS = ["data=moons", "data.num_samples=200", "trainer.epochs=2", "model.hidden_units=[8]"]
+
+
+EMPTY_STORE: Path | None = None  # set once per session by the `empty_store_template` fixture
+
+
+def new_store(folder: Path) -> Path:
+    """Puts an empty MLflow store into `folder`, a copy of one made once; returns `folder`.
+
+    A new SQLite store creates its tables, which takes a second; a copy takes none.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    if not (folder / "mlflow.db").exists():
+        shutil.copyfile(EMPTY_STORE, folder / "mlflow.db")
+    return folder
 
 
 def store_overrides(folder: Path) -> list[str]:
@@ -39,6 +54,7 @@ def hydra_dirs(folder: Path) -> list[str]:
 
 def train_in_process(folder: Path, *overrides: str) -> mlflow.entities.Run:
     """Composes the real config and runs `kerasmap.run.train` here; returns the run."""
+    new_store(folder)
     overrides = [*overrides, *store_overrides(folder)]
     train(compose_config(overrides), overrides=overrides)
     return mlflow.get_run(mlflow.last_active_run().info.run_id)

@@ -9,7 +9,7 @@ from kerasmap.recording.lifecycle import tracked_run
 from kerasmap.recording.run_record import log_weights_if_finite
 from kerasmap.recording.store import open_experiment
 
-from pipeline_helpers import artifact_paths
+from pipeline_helpers import artifact_paths, new_store
 
 ARTIFACT = "diverged/best_weights.weights.h5"
 
@@ -21,7 +21,9 @@ def tiny_mlp():
 
 
 def test_finite_weights_are_logged_and_load_back(tmp_path):
-    experiment = open_experiment(f"sqlite:///{tmp_path}/mlflow.db", "weights", str(tmp_path))
+    experiment = open_experiment(
+        f"sqlite:///{new_store(tmp_path)}/mlflow.db", "weights", str(tmp_path)
+    )
     model = tiny_mlp()
     with tracked_run(experiment) as run:
         assert log_weights_if_finite(model, ARTIFACT)
@@ -35,7 +37,9 @@ def test_finite_weights_are_logged_and_load_back(tmp_path):
 
 
 def test_nan_weights_are_not_logged(tmp_path):
-    experiment = open_experiment(f"sqlite:///{tmp_path}/mlflow.db", "weights", str(tmp_path))
+    experiment = open_experiment(
+        f"sqlite:///{new_store(tmp_path)}/mlflow.db", "weights", str(tmp_path)
+    )
     model = tiny_mlp()
     model.layers[-1].kernel.assign(keras.ops.full((4, 1), np.nan))
     with tracked_run(experiment) as run:

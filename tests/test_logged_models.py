@@ -13,6 +13,8 @@ from kerasmap.recording.lifecycle import tracked_run
 from kerasmap.recording.logged_model import load_logged_model, log_keras_model
 from kerasmap.recording.store import open_experiment
 
+from pipeline_helpers import new_store
+
 # Loads each model with MLflow alone, predicts on zeros shaped like its signature, and
 # reports what it loaded; `kerasmap` cannot be imported at all in this process.
 LOAD_WITHOUT_KERASMAP = """
@@ -62,7 +64,9 @@ def test_every_family_loads_and_predicts_in_a_process_without_kerasmap(family_ru
 
 
 def test_loading_through_kerasmap_refuses_a_model_that_would_run_code(tmp_path):
-    experiment = open_experiment(f"sqlite:///{tmp_path}/mlflow.db", "safety", str(tmp_path))
+    experiment = open_experiment(
+        f"sqlite:///{new_store(tmp_path)}/mlflow.db", "safety", str(tmp_path)
+    )
     inputs = keras.Input((2,))
     outputs = keras.layers.Lambda(lambda x: x * 2)(inputs)  # arbitrary Python in the file
     model = keras.Model(inputs, keras.layers.Dense(1)(outputs))

@@ -13,7 +13,7 @@ from hydra_plugins.kerasmap_optuna_sweeper.search_space import parse_params, spl
 from kerasmap import sweeps as sweep_tags
 from kerasmap.errors import ConfigError
 
-from pipeline_helpers import run_cli, runs_in, store_overrides
+from pipeline_helpers import new_store, run_cli, runs_in, store_overrides
 
 # A task whose job number decides how it ends: a finite value, NaN, an exception, None, inf.
 TOY_APP = """
@@ -179,18 +179,18 @@ def test_a_bad_sweeper_option_stops_the_sweep_with_one_sentence(tmp_path, overri
 def test_a_short_search_on_kerasmap_records_each_trial_and_the_best(tmp_path):
     tiny = ["data=moons", "data.num_samples=200", "trainer.epochs=2", "model.hidden_units=[8]"]
     sweep_dir = tmp_path / "sweep"
-    arguments = ["hparams_search=optuna", "hydra.sweeper.n_trials=3", *tiny]
-    arguments += [*store_overrides(tmp_path)[:3], f"hydra.sweep.dir={sweep_dir}"]
+    arguments = ["hparams_search=optuna", "hydra.sweeper.n_trials=2", *tiny]
+    arguments += [*store_overrides(new_store(tmp_path)), f"hydra.sweep.dir={sweep_dir}"]
     result = run_cli("train", ["-m", *arguments])
     assert result.returncode == 0, result.stderr
     runs = runs_in(tmp_path)
     jobs = runs[runs[f"tags.{sweep_tags.ROLE_TAG}"] == sweep_tags.ROLE_JOB]
-    assert len(jobs) == 3
+    assert len(jobs) == 2
     assert (jobs["status"] == "FINISHED").all()
-    assert jobs["params.optimizer.learning_rate"].nunique() == 3
+    assert jobs["params.optimizer.learning_rate"].nunique() == 2
     assert all(1e-4 <= float(rate) <= 1e-2 for rate in jobs["params.optimizer.learning_rate"])
     results = results_of(sweep_dir)
-    assert results["complete_trials"] == 3
+    assert results["complete_trials"] == 2
     assert math.isclose(results["best_value"], jobs["metrics.best_val_loss"].min(), rel_tol=1e-6)
     parent = runs[runs[f"tags.{sweep_tags.ROLE_TAG}"] == sweep_tags.ROLE_PARENT].iloc[0]
     assert parent[f"params.{sweep_tags.DIRECTION_PARAM}"] == "minimize"

@@ -14,12 +14,21 @@ from kerasmap.reports.rerun import (
     RERUN_MATCH_TAG,
     RERUN_OF_TAG,
     compare_metrics,
+    main,
     possible_causes,
     print_rerun,
     verdict,
 )
 
-from pipeline_helpers import CONF, TINY_MOONS, artifact_paths, run_cli, runs_in, train_in_process
+from pipeline_helpers import (
+    CONF,
+    TINY_MOONS,
+    artifact_paths,
+    new_store,
+    run_cli,
+    runs_in,
+    train_in_process,
+)
 
 PER_EPOCH = ("loss", "val_loss", "accuracy", "val_accuracy")
 MATCH = "Metrics match the source run exactly."
@@ -95,12 +104,12 @@ def test_a_rerun_that_differs_says_so_and_names_possible_causes(tmp_path, capsys
     assert "the rerun ran with seed=8 instead of 7" in verdict_line
 
 
-def test_an_unknown_run_id_is_one_error_line(tmp_path):
-    store = f"tracking.uri=sqlite:///{tmp_path}/mlflow.db"
-    result = run_cli("rerun", ["0123456789abcdef", store])
-    assert result.returncode == 2
-    errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
-    assert errors == [
+def test_an_unknown_run_id_is_one_error_line(tmp_path, capsys):
+    store = f"tracking.uri=sqlite:///{new_store(tmp_path)}/mlflow.db"
+    with pytest.raises(SystemExit) as stopped:
+        main(["0123456789abcdef", store])
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err.splitlines() == [
         f"Error: Received an invalid value for `run_id`: no kerasmap run with that id in "
         f"sqlite:///{tmp_path}/mlflow.db. Received: run_id='0123456789abcdef'"
     ]

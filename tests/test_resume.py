@@ -11,7 +11,7 @@ import pytest
 
 from kerasmap.recording.resume import config_key
 
-from pipeline_helpers import REPO_ROOT, run_cli, store_overrides
+from pipeline_helpers import REPO_ROOT, new_store, run_cli, store_overrides
 
 # Epochs long enough to stop the process between them; deterministic, so runs compare exactly.
 TRAINING = [
@@ -68,15 +68,13 @@ def start_and_stop_after(folder, completed_epochs: int, stop_signal) -> None:
 
 
 @pytest.mark.slow
-def test_a_run_killed_twice_resumes_in_the_same_run_with_the_uninterrupted_result(
-    tmp_path, deterministic_pair
-):
-    uninterrupted = recorded(deterministic_pair.folder)
-    uninterrupted = next(
-        run for run in uninterrupted if run["id"] == deterministic_pair.runs[0].info.run_id
-    )
+def test_a_run_killed_twice_resumes_in_the_same_run_with_the_uninterrupted_result(tmp_path):
+    reference = new_store(tmp_path / "uninterrupted")
+    result = run_cli("train", [*TRAINING, *store_overrides(reference)])
+    assert result.returncode == 0, result.stderr
+    (uninterrupted,) = recorded(reference)
 
-    interrupted = tmp_path / "interrupted"
+    interrupted = new_store(tmp_path / "interrupted")
     start_and_stop_after(interrupted, 2, signal.SIGKILL)  # nothing runs on SIGKILL: stays RUNNING
     (killed,) = recorded(interrupted)
     assert killed["status"] == "RUNNING"

@@ -6,10 +6,14 @@ import pytest
 from kerasmap.recording.lifecycle import FAILURE_TAG, tracked_run
 from kerasmap.recording.store import open_experiment
 
+from pipeline_helpers import new_store
+
 
 @pytest.fixture
 def experiment_id(tmp_path):
-    return open_experiment(f"sqlite:///{tmp_path}/mlflow.db", "lifecycle", str(tmp_path / "mlruns"))
+    return open_experiment(
+        f"sqlite:///{new_store(tmp_path)}/mlflow.db", "lifecycle", str(tmp_path / "mlruns")
+    )
 
 
 def only_run(experiment_id):

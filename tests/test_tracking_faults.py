@@ -10,7 +10,7 @@ from kerasmap.recording.run_record import log_config
 from kerasmap.recording.store import open_experiment
 from kerasmap.run import train
 
-from pipeline_helpers import TINY_MOONS, artifact_paths
+from pipeline_helpers import TINY_MOONS, artifact_paths, new_store
 from servers import free_port
 
 
@@ -29,7 +29,7 @@ def test_an_unreachable_server_fails_at_start_before_any_compute(tmp_path, monke
 
 
 def test_with_tracking_not_required_the_run_is_recorded_locally(tmp_path, monkeypatch, caplog):
-    monkeypatch.chdir(tmp_path)  # the local store is sqlite:///mlflow.db where the command runs
+    monkeypatch.chdir(new_store(tmp_path))  # the local store: sqlite:///mlflow.db where it runs
     overrides = [*TINY_MOONS, "tracking.log_model=false", "tracking.required=false"]
     train(compose_config([*overrides, f"tracking.uri={closed_port_uri()}"]))
     assert "this run is recorded in sqlite:///mlflow.db" in caplog.text
@@ -39,7 +39,9 @@ def test_with_tracking_not_required_the_run_is_recorded_locally(tmp_path, monkey
 
 
 def test_credentials_never_reach_params_config_or_overrides(tmp_path):
-    experiment = open_experiment(f"sqlite:///{tmp_path}/mlflow.db", "secrets", str(tmp_path))
+    experiment = open_experiment(
+        f"sqlite:///{new_store(tmp_path)}/mlflow.db", "secrets", str(tmp_path)
+    )
     config = {"tracking": {"uri": "https://bob:hunter2@mlflow.example.org", "token": "s3cr3t"}}
     overrides = ["tracking.uri=https://bob:hunter2@mlflow.example.org", "seed=1"]
     with tracked_run(experiment) as run:

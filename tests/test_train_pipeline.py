@@ -18,7 +18,6 @@ from kerasmap.run import DIVERGED_WEIGHTS_ARTIFACT
 from pipeline_helpers import (
     TINY_MOONS,
     artifact_paths,
-    run_cli,
     runs_in,
     store_overrides,
     train_in_process,
@@ -259,20 +258,12 @@ def test_optimizer_settings_reach_the_keras_optimizer(overrides, optimizer_class
         assert getattr(optimizer, name) == pytest.approx(value)
 
 
-@pytest.mark.slow
-def test_real_fashion_mnist_through_the_keras_cache(tmp_path, shared_datasets):
-    keras_home = tmp_path / "keras_home"
-    keras_home.mkdir()
-    (keras_home / "datasets").symlink_to(shared_datasets, target_is_directory=True)
-    arguments = ["data.limit=3000", "trainer.epochs=1", NO_MODEL, *store_overrides(tmp_path)]
-    result = run_cli(
-        "train",
-        [*arguments, f"hydra.run.dir={tmp_path}/outputs"],
-        env={"KERAS_HOME": str(keras_home)},
+def test_real_fashion_mnist_trains_and_names_its_classes(tmp_path, fashion_mnist_dir):
+    # The Keras-cache path to the same files is tested in tests/data/test_fashion_mnist.py.
+    run = train_in_process(
+        tmp_path, f"data.path={fashion_mnist_dir}", "data.limit=3000", "trainer.epochs=1", NO_MODEL
     )
-    assert result.returncode == 0, result.stderr
-    (run_id,) = runs_in(tmp_path)["run_id"]
-    run = mlflow.get_run(run_id)
     assert run.data.params["data.name"] == "fashion_mnist"
     assert run.data.metrics["test_accuracy"] > 0.6
-    assert "Ankle boot" in mlflow.artifacts.load_text(f"runs:/{run_id}/reports/per_class.csv")
+    report = mlflow.artifacts.load_text(f"runs:/{run.info.run_id}/reports/per_class.csv")
+    assert "Ankle boot" in report

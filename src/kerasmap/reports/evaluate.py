@@ -1,5 +1,6 @@
 """Evaluate a logged model again on its dataset's test split."""
 
+from kerasmap.cli import run_id_command
 from kerasmap.config import load_settings
 from kerasmap.config.compose import compose_config
 
@@ -35,3 +36,6 @@ def print_evaluation(run_id: str, overrides: list[str]) -> int:
     for name, value in evaluate_run(run_id, overrides).items():
         print(f"{name:<20} {value:.4f}")
     return 0
+
+
+main = run_id_command("python pipelines/evaluate.py <run id> [key=value ...]", print_evaluation)

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 from mlflow import MlflowClient
 
+from kerasmap.cli import run_id_command
 from kerasmap.reports.recorded_run import RecordedRun, load_recorded_run, metric_histories
 
 RERUN_OF_TAG = "kerasmap.rerun_of"
@@ -142,3 +143,6 @@ def record_comparison(run_id: str, source_run_id: str, comparison: pd.DataFrame)
     client.set_tag(run_id, RERUN_OF_TAG, source_run_id)
     client.set_tag(run_id, RERUN_MATCH_TAG, str(metrics_match(comparison)).lower())
     client.log_text(run_id, comparison.to_csv(index=False), COMPARISON_ARTIFACT)
+
+
+main = run_id_command("python pipelines/rerun.py <run id> [key=value ...]", print_rerun)
