@@ -191,7 +191,7 @@ DETERMINISTIC = [
 def deterministic_pair(tmp_path_factory) -> SimpleNamespace:
     """Two runs of `DETERMINISTIC`, each trained from start to end in its own new process."""
     folder = new_store(tmp_path_factory.mktemp("deterministic_pair"))
-    data = f"data.path={write_cifar(folder / 'cifar-10-python.tar.gz', per_batch=100)}"
+    data = f"data.path={write_cifar(folder / 'cifar-10-python.tar.gz', per_batch=40)}"
     run_ids = []
     for _ in range(2):
         result = run_cli("train", [*DETERMINISTIC, data, *store_overrides(folder)])

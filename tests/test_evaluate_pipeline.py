@@ -5,14 +5,11 @@ import pytest
 
 from kerasmap.reports.evaluate import main
 
-from pipeline_helpers import run_cli
 
-
-def test_evaluate_reproduces_the_logged_test_metrics(cli_run):
+def test_evaluate_reproduces_the_logged_test_metrics(cli_run, capsys):
     store = f"tracking.uri=sqlite:///{cli_run.folder}/mlflow.db"
-    result = run_cli("evaluate", [cli_run.run_id, store])
-    assert result.returncode == 0, result.stderr
-    printed = dict(line.split() for line in result.stdout.strip().splitlines())
+    assert main([cli_run.run_id, store]) == 0
+    printed = dict(line.split() for line in capsys.readouterr().out.strip().splitlines())
     mlflow.set_tracking_uri(f"sqlite:///{cli_run.folder}/mlflow.db")
     logged = mlflow.get_run(cli_run.run_id).data.metrics
     for name in ("test_accuracy", "test_loss", "test_auc", "test_macro_f1"):

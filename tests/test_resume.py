@@ -16,7 +16,7 @@ from pipeline_helpers import REPO_ROOT, new_store, run_cli, store_overrides
 # Epochs long enough to stop the process between them; deterministic, so runs compare exactly.
 TRAINING = [
     "data=moons",
-    "data.num_samples=20000",
+    "data.num_samples=8000",
     "trainer.epochs=5",
     "trainer.patience=10",
     "trainer.deterministic=true",
@@ -58,7 +58,7 @@ def start_and_stop_after(folder, completed_epochs: int, stop_signal) -> None:
     )
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline and process.poll() is None:
-        metadata = list((folder / "backups").glob("*/training_metadata.json"))
+        metadata = list((folder / "backups").glob("*/latest/training_metadata.json"))
         if metadata and json.loads(metadata[0].read_text())["epoch"] >= completed_epochs:
             break
         time.sleep(0.05)
@@ -93,7 +93,7 @@ def test_a_run_killed_twice_resumes_in_the_same_run_with_the_uninterrupted_resul
         assert resumed[name] == uninterrupted[name]
     for metric in ("test_loss", "test_accuracy", "best_val_loss"):
         assert resumed["run"].data.metrics[metric] == uninterrupted["run"].data.metrics[metric]
-    assert not list((interrupted / "backups").glob("*/training_metadata.json"))
+    assert not list((interrupted / "backups").glob("*/latest/training_metadata.json"))
 
 
 def test_backups_are_kept_per_config_and_ignore_where_runs_are_recorded():

@@ -6,11 +6,10 @@ cheap: loaders use numpy only, and TensorFlow is imported by `prepare_data` when
 the pipelines.
 """
 
-import importlib
 import inspect
-import pkgutil
 from collections.abc import Callable
 
+from kerasmap.conventions import named_function, names_with_function
 from kerasmap.data import datasets as datasets_package
 from kerasmap.data.arrays import ArraySplits
 from kerasmap.data.bundle import DatasetBundle
@@ -23,7 +22,7 @@ def dataset_loader(name: str) -> Callable[..., ArraySplits]:
     Raises:
         ConfigError: If no module `kerasmap.data.datasets.<name>` defines `load_<name>`.
     """
-    loader = _find_loader(name)
+    loader = named_function(datasets_package, name, "load_")
     if loader is None:
         raise ConfigError(
             f"Received an invalid value for `data.name`, expected one of "
@@ -34,19 +33,7 @@ def dataset_loader(name: str) -> Callable[..., ArraySplits]:
 
 def datasets() -> list[str]:
     """Every dataset that has a loader, sorted by name."""
-    names = (module.name for module in pkgutil.iter_modules(datasets_package.__path__))
-    return sorted(name for name in names if _find_loader(name) is not None)
-
-
-def _find_loader(name: str):
-    module_name = f"{datasets_package.__name__}.{name}"
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        if error.name != module_name:
-            raise  # the dataset exists but needs a package that is not installed
-        return None
-    return getattr(module, f"load_{name}", None)
+    return names_with_function(datasets_package, "load_")
 
 
 def prepare_data(

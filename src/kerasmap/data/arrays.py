@@ -32,3 +32,16 @@ class ArraySplits:
     class_names: tuple[str, ...]
     fingerprint: str
     vocab_size: int | None = None
+
+    @classmethod
+    def grayscale(cls, train, test, class_names, fingerprint: str) -> "ArraySplits":
+        """Splits of `(images, labels)` pairs of 2-D grayscale images, given a channel axis."""
+        (x_train, y_train), (x_test, y_test) = train, test
+        return cls(
+            x_train=np.expand_dims(x_train, -1),
+            y_train=y_train,
+            x_test=np.expand_dims(x_test, -1),
+            y_test=y_test,
+            class_names=tuple(class_names),
+            fingerprint=fingerprint,
+        )

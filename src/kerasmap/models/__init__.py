@@ -6,9 +6,9 @@ layers only, so a saved model loads wherever Keras does. `build_model` picks the
 family name for the pipeline.
 """
 
-import importlib
-import pkgutil
+import sys
 
+from kerasmap.conventions import named_function, names_with_function
 from kerasmap.errors import ConfigError
 
 
@@ -18,7 +18,7 @@ def builder_for(family):
     Raises:
         ConfigError: If no module `kerasmap.models.<family>` defines `build_<family>`.
     """
-    builder = _find_builder(family)
+    builder = named_function(sys.modules[__name__], family, "build_")
     if builder is None:
         raise ConfigError(
             f"Received an invalid value for argument `family`, expected one of "
@@ -29,19 +29,7 @@ def builder_for(family):
 
 def families():
     """Every family that has a builder, sorted by name."""
-    names = (module.name for module in pkgutil.iter_modules(__path__))
-    return sorted(name for name in names if _find_builder(name) is not None)
-
-
-def _find_builder(family):
-    name = f"{__name__}.{family}"
-    try:
-        module = importlib.import_module(name)
-    except ModuleNotFoundError as error:
-        if error.name != name:
-            raise  # the family exists but needs a package that is not installed
-        return None
-    return getattr(module, f"build_{family}", None)
+    return names_with_function(sys.modules[__name__], "build_")
 
 
 def build_model(family, *, input_shape, num_classes, task, **options):

@@ -1,42 +1,62 @@
-"""Resumable training: Keras `BackupAndRestore`, plus the state it does not save.
+"""Resumable training: Keras `BackupAndRestore`, whole or not at all, plus what it does not save.
 
 Keras backs up the weights, the optimizer and the epoch count. A resumed run ends with
 the same result as an uninterrupted one only if more comes back too: early stopping's
 progress (best value, patience used, best weights) and the random state of layers such
 as Dropout, kept here; and the shuffle order of the epochs still to run, which the data
 pipeline derives from the epoch number (`DatasetBundle.train_from_epoch`).
+
+Each epoch's backup is written into a folder of its own, `epoch-<n>/`, and only then does
+the link `latest` point at it (an atomic rename). A process killed while writing leaves
+`latest` at the previous complete backup, never at weights of one epoch beside the count
+or random state of another.
 """
 
 import json
-import logging
+import os
+import shutil
 from pathlib import Path
 
 import keras
 import numpy as np
 
-log = logging.getLogger(__name__)
+LATEST = "latest"  # a link to the folder of the last complete backup
+WEIGHTS_FILE = "latest.weights.h5"  # the names Keras's BackupAndRestore reads
+METADATA_FILE = "training_metadata.json"
 STATE_FILE = "kerasmap_state.json"
 ARRAYS_FILE = "kerasmap_state.npz"
 
 
 class ResumableBackup(keras.callbacks.BackupAndRestore):
-    """`BackupAndRestore` that also keeps early stopping's state and the RNG states.
+    """`BackupAndRestore` with atomic backups that also keep early stopping and RNG states.
 
     Args:
-        backup_dir: Folder for the backup; deleted when training ends normally.
+        backup_dir: Folder for the backups; deleted when training ends normally.
         early_stopping: The run's `EarlyStopping` callback, listed before this one.
     """
 
     def __init__(self, backup_dir: str, early_stopping: keras.callbacks.EarlyStopping):
-        super().__init__(backup_dir, delete_checkpoint=True)
+        # Keras restores from `latest`; `_save_model` below writes the backups.
+        super().__init__(str(Path(backup_dir) / LATEST), delete_checkpoint=False)
+        self.root = Path(backup_dir)
         self.early_stopping = early_stopping
-        self.folder = Path(backup_dir)
 
     def _save_model(self):
-        super()._save_model()
+        folder = self.root / f"epoch-{self._current_epoch}"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        self.model.save_weights(folder / WEIGHTS_FILE)
+        metadata = {"epoch": self._current_epoch, "batch": self._last_batch_seen}
+        (folder / METADATA_FILE).write_text(json.dumps(metadata))
+        self._save_state(folder)
+        _point_latest_at(self.root, folder)
+        for older in self.root.glob("epoch-*"):
+            if older != folder:
+                shutil.rmtree(older, ignore_errors=True)
+
+    def _save_state(self, folder: Path) -> None:
         stopping = self.early_stopping
         state = {
-            "epoch": self._current_epoch,
             "best": float(stopping.best),
             "wait": stopping.wait,
             "best_epoch": stopping.best_epoch,
@@ -47,21 +67,16 @@ class ResumableBackup(keras.callbacks.BackupAndRestore):
         }
         for index, weights in enumerate(stopping.best_weights or []):
             arrays[f"best_{index}"] = weights
-        np.savez(self.folder / ARRAYS_FILE, **arrays)
-        (self.folder / STATE_FILE).write_text(json.dumps(state))
+        np.savez(folder / ARRAYS_FILE, **arrays)
+        (folder / STATE_FILE).write_text(json.dumps(state))
 
     def _load_model(self):
         super()._load_model()
-        state_path = self.folder / STATE_FILE
-        if not state_path.exists():
+        latest = self.root / LATEST
+        if not (latest / STATE_FILE).exists():
             return
-        state = json.loads(state_path.read_text())
-        if state["epoch"] != completed_epochs(self.folder):
-            log.warning(
-                "The backup in %s is incomplete; early stopping starts afresh.", self.folder
-            )
-            return
-        with np.load(self.folder / ARRAYS_FILE) as arrays:
+        state = json.loads((latest / STATE_FILE).read_text())
+        with np.load(latest / ARRAYS_FILE) as arrays:
             for index, variable in enumerate(_seed_states(self.model)):
                 variable.assign(arrays[f"seed_{index}"])
             best = [
@@ -77,6 +92,17 @@ class ResumableBackup(keras.callbacks.BackupAndRestore):
         )
         stopping.best_weights = best or None
 
+    def on_train_end(self, logs=None):
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _point_latest_at(root: Path, folder: Path) -> None:
+    """Makes `root/latest` a link to `folder` in one atomic step."""
+    staged = root / f"{LATEST}.next"
+    staged.unlink(missing_ok=True)
+    staged.symlink_to(folder.name, target_is_directory=True)
+    os.replace(staged, root / LATEST)
+
 
 def _seed_states(model: keras.Model) -> list:
     return [
@@ -87,6 +113,6 @@ def _seed_states(model: keras.Model) -> list:
 
 
 def completed_epochs(backup_dir: Path) -> int:
-    """Epochs a backup in `backup_dir` has completed (0 when there is none)."""
-    metadata = Path(backup_dir) / "training_metadata.json"
+    """Epochs the last complete backup in `backup_dir` holds (0 when there is none)."""
+    metadata = Path(backup_dir) / LATEST / METADATA_FILE
     return json.loads(metadata.read_text())["epoch"] if metadata.exists() else 0

@@ -1,7 +1,5 @@
 """Fashion-MNIST: 28x28 grayscale images of clothing in 10 classes."""
 
-import numpy as np
-
 from kerasmap.data.arrays import ArraySplits
 from kerasmap.data.fingerprint import fingerprint_files
 from kerasmap.data.idx import IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, read_idx
@@ -61,7 +59,9 @@ def load_fashion_mnist(path: str | None) -> ArraySplits:
                 f"{file} holds images of shape {images.shape} for {len(labels)} labels; "
                 "expected 28x28 images, one per label."
             )
-    return _make_splits(x_train, y_train, x_test, y_test, fingerprint_files(files))
+    return ArraySplits.grayscale(
+        (x_train, y_train), (x_test, y_test), CLASS_NAMES, fingerprint_files(files)
+    )
 
 
 def _load_with_keras() -> ArraySplits:
@@ -74,16 +74,4 @@ def _load_with_keras() -> ArraySplits:
     fingerprint = fingerprint_keras_cache(
         [f"fashion-mnist/{name}" for name in FILE_NAMES], [x_train, y_train, x_test, y_test]
     )
-    return _make_splits(x_train, y_train, x_test, y_test, fingerprint)
-
-
-def _make_splits(x_train, y_train, x_test, y_test, fingerprint: str) -> ArraySplits:
-    """Adds the channel axis and the dataset's metadata."""
-    return ArraySplits(
-        x_train=np.expand_dims(x_train, -1),
-        y_train=y_train,
-        x_test=np.expand_dims(x_test, -1),
-        y_test=y_test,
-        class_names=CLASS_NAMES,
-        fingerprint=fingerprint,
-    )
+    return ArraySplits.grayscale((x_train, y_train), (x_test, y_test), CLASS_NAMES, fingerprint)

@@ -27,18 +27,8 @@ def load_mnist(path: str | None) -> ArraySplits:
     Raises:
         DataError: If `path` is not a valid `mnist.npz`, or if the download fails.
     """
-    if path is None:
-        (x_train, y_train), (x_test, y_test), fingerprint = _load_with_keras()
-    else:
-        (x_train, y_train), (x_test, y_test), fingerprint = _read_npz_file(path)
-    return ArraySplits(
-        x_train=np.expand_dims(x_train, -1),
-        y_train=y_train,
-        x_test=np.expand_dims(x_test, -1),
-        y_test=y_test,
-        class_names=CLASS_NAMES,
-        fingerprint=fingerprint,
-    )
+    train, test, fingerprint = _load_with_keras() if path is None else _read_npz_file(path)
+    return ArraySplits.grayscale(train, test, CLASS_NAMES, fingerprint)
 
 
 def _load_with_keras():
