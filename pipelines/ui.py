@@ -6,19 +6,20 @@
 Prints the address of the experiment's runs table, then serves `mlflow ui` on 127.0.0.1.
 """
 
-import sys
+import argparse
 
 from kerasmap.cli import user_errors_exit
 from kerasmap.reports.ui import serve_ui
 
 
 @user_errors_exit()
-def main(argv: list[str]) -> None:
-    port = 5000
-    if argv[:1] == ["--port"]:
-        port, argv = int(argv[1]), argv[2:]
-    serve_ui(port, argv)
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=5000, help="loopback port (default 5000)")
+    parser.add_argument("overrides", nargs="*", help="key=value, e.g. tracking.uri=...")
+    arguments = parser.parse_args()
+    serve_ui(arguments.port, arguments.overrides)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main()
