@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 
 from kerasmap.config.compose import CONFIG_DIR
+from kerasmap.console import quiet_progress_bars
 from kerasmap.errors import KerasmapError
 
 USER_ERROR_STATUS = 2
@@ -58,6 +59,7 @@ def start(hydra_main: Callable, config_name: str, checks: Iterable[Callable] = (
     from kerasmap.sweeps import close_open_sweeps
 
     preflight(config_name, sys.argv[1:], checks)
+    quiet_progress_bars()
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         hydra_main()
@@ -85,6 +87,7 @@ def run_id_command(usage: str, command: Callable[[str, list[str]], int]) -> Call
         if not argv or "=" in argv[0]:
             print(f"Usage: {usage}", file=sys.stderr)
             return USER_ERROR_STATUS
+        quiet_progress_bars()
         return command(argv[0], argv[1:])
 
     return main

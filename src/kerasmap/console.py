@@ -22,6 +22,12 @@ def verbose() -> bool:
     return os.environ.get(VERBOSE_VARIABLE, "") not in ("", "0", "false")
 
 
+def quiet_progress_bars() -> None:
+    """Hides MLflow's progress bars for artifact downloads, unless verbose."""
+    if not verbose():
+        os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+
+
 def quiet_tensorflow() -> None:
     """Loads TensorFlow and its devices without their log lines, unless verbose.
 

@@ -44,6 +44,7 @@ def serve_ui(port: int, overrides: list[str]) -> None:
         "ui",
         *("--backend-store-uri", tracking.uri),
         *("--default-artifact-root", tracking.artifact_root),
+        *("--registry-store-uri", tracking.uri),
         *("--host", "127.0.0.1", "--port", str(port)),
     ]
     path = os.pathsep.join([str(scripts), os.environ.get("PATH", "")])
