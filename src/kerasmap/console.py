@@ -45,8 +45,9 @@ def quiet_tensorflow() -> None:
     import tensorflow as tf
 
     tf.get_logger().setLevel(logging.ERROR)
-    # A new SQLite store announces its tables being created; nothing to act on.
-    logging.getLogger("mlflow.store.db.utils").setLevel(logging.WARNING)
+    # MLflow's INFO lines (a new store's tables, checking an input example) ask nothing of
+    # the user; kerasmap prints the run's link itself.
+    logging.getLogger("mlflow").setLevel(logging.WARNING)
 
 
 @contextlib.contextmanager

@@ -67,6 +67,7 @@ def train(cfg: DictConfig, overrides: list[str] | None = None) -> float:
             run_record.log_config(
                 config, overrides if overrides is not None else _hydra_overrides()
             )
+            run_record.log_data_description(bundle)
         if resume.folder is not None:
             remember_run(resume.folder, run.info.run_id)
         best, metrics = _fit_and_record(settings, bundle, precision, backup_dir=resume.folder)
@@ -79,7 +80,7 @@ def _fit_and_record(settings, bundle, precision: str, backup_dir):
     from kerasmap import stages
     from kerasmap.recording import run_record
     from kerasmap.recording.epoch_logger import EpochLogger
-    from kerasmap.recording.logged_model import log_keras_model
+    from kerasmap.recording.logged_model import log_keras_model, log_raw_input_model
     from kerasmap.recording.results import log_results
 
     model = stages.build(settings, bundle, precision)
@@ -97,8 +98,10 @@ def _fit_and_record(settings, bundle, precision: str, backup_dir):
         raise
     evaluation = stages.evaluate(model, bundle)
     best = log_results(history, evaluation, bundle, settings.trainer.monitor)
-    if settings.tracking.log_model:
-        log_keras_model(model, bundle.input_example)
+    if settings.tracking.log_model and bundle.input_kind in ("table", "text"):
+        log_raw_input_model(model, bundle)
+    elif settings.tracking.log_model:
+        log_keras_model(model, bundle.input_example, class_names=bundle.class_names)
     return best, evaluation.metrics
 
 

@@ -30,7 +30,7 @@ INPUT_RANKS = {"image": 3, "tokens": 1, "features": 1}
 
 def kind(schema) -> dict[str, str]:
     """The task and modality a dataset's schema gives `prepare_data`."""
-    return {"task": schema.TASK, "modality": schema.MODALITY}
+    return {"kind_task": schema.TASK, "modality": schema.MODALITY}
 
 
 def test_datasets_are_exactly_those_with_a_config():

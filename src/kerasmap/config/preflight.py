@@ -58,7 +58,11 @@ def explain(error: Exception, overrides: list[str]) -> str:
         return _unparsable(overrides)
     if isinstance(error, MissingMandatoryValue):
         key = error.full_key
-        return f"Received no value for `{key}`, which every run needs. Received: ~{key}"
+        received = _override_for(key, overrides)
+        return (
+            f"Received no value for `{key}`, which this run needs: add {key}=<value>. "
+            f"Received: {received if received != key else 'nothing'}"
+        )
     if "Ambiguous value for argument" in str(error):
         override = str(error).split("'", 2)[1]
         return (

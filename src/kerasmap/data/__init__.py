@@ -39,7 +39,7 @@ def datasets() -> list[str]:
 def prepare_data(
     name: str,
     *,
-    task: str,
+    kind_task: str,
     modality: str,
     batch_size: int,
     seed: int,
@@ -52,7 +52,8 @@ def prepare_data(
 
     Args:
         name: A dataset with a loader, see `datasets()`.
-        task: One of `"multiclass"`, `"binary"`, `"regression"`.
+        kind_task: The task of the dataset's kind: `"multiclass"`, `"binary"` or
+            `"regression"`; empty when the loader decides it from the data (tables).
         modality: One of `"image"`, `"tokens"`, `"features"`.
         batch_size: Examples per batch.
         seed: Seed of the validation split, the shuffle and the augmentation;
@@ -80,7 +81,7 @@ def prepare_data(
 
     return make_datasets(
         splits,
-        task=task,
+        task=kind_task,
         modality=modality,
         batch_size=batch_size,
         seed=seed,

@@ -62,6 +62,12 @@ def log_config(config: dict, overrides: list[str]) -> None:
     )
 
 
+def log_data_description(bundle: DatasetBundle) -> None:
+    """Logs what was learned about a user's data (column types, task, class names)."""
+    if bundle.description:
+        mlflow.log_dict(bundle.description, "data/description.json")
+
+
 def log_model_summary(model: keras.Model) -> None:
     """Logs Keras's `model.summary()` as `model_summary.txt`."""
     buffer = io.StringIO()
