@@ -46,7 +46,9 @@ def quiet_tensorflow() -> None:
 
     tf.get_logger().setLevel(logging.ERROR)
     # MLflow's INFO lines (a new store's tables, checking an input example) ask nothing of
-    # the user; kerasmap prints the run's link itself.
+    # the user; kerasmap prints the run's link itself. MLflow sets its level on import.
+    import mlflow  # noqa: F401
+
     logging.getLogger("mlflow").setLevel(logging.WARNING)
 
 

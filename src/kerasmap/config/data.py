@@ -152,3 +152,56 @@ class TableDataConfig(DataConfig):
 
     def known_task(self) -> str | None:
         return None if self.task == "auto" else self.task
+
+
+@dataclass
+class ImageFolderConfig(DataConfig):
+    """A user's folder of images, one subfolder per class."""
+
+    KIND: ClassVar[str] = "image_folder"
+    MODALITY: ClassVar[str] = "image"
+    TASK: ClassVar[str] = "multiclass"
+    LOADER_KEYS: ClassVar[tuple[str, ...]] = ("path", "image_size", "color_mode", "test_fraction")
+
+    path: str = MISSING
+    image_size: list[int] = MISSING
+    color_mode: str = MISSING
+    test_fraction: float = MISSING
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        checks.require(
+            len(self.image_size) == 2 and all(side >= 1 for side in self.image_size),
+            "data.image_size",
+            self.image_size,
+            "[height, width], two integers >= 1",
+        )
+        checks.require_choice("data.color_mode", self.color_mode, ("grayscale", "rgb", "rgba"))
+        checks.require(
+            0 < self.test_fraction < 1, "data.test_fraction", self.test_fraction, "a float in (0, 1)"
+        )
+
+
+@dataclass
+class TextFolderConfig(DataConfig):
+    """A user's folder of `.txt` files, one subfolder per class."""
+
+    KIND: ClassVar[str] = "text_folder"
+    MODALITY: ClassVar[str] = "tokens"  # what the model family reads, after TextVectorization
+    TASK: ClassVar[str] = "multiclass"
+    LOADER_KEYS: ClassVar[tuple[str, ...]] = (
+        "path", "max_tokens", "sequence_length", "test_fraction",
+    )
+
+    path: str = MISSING
+    max_tokens: int = MISSING
+    sequence_length: int = MISSING
+    test_fraction: float = MISSING
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        checks.require(self.max_tokens >= 3, "data.max_tokens", self.max_tokens, "an integer >= 3")
+        checks.require_positive("data.sequence_length", self.sequence_length)
+        checks.require(
+            0 < self.test_fraction < 1, "data.test_fraction", self.test_fraction, "a float in (0, 1)"
+        )
