@@ -79,6 +79,8 @@ def print_run_summary(run_id: str, metrics: dict[str, float], run_url: str) -> N
     tested = {name: value for name, value in sorted(metrics.items()) if name.startswith("test_")}
     print(f"\nRun {run_id} finished.")
     for name, value in tested.items():
-        print(f"  {name:<16} {value:.4f}")
+        spread = metrics.get(f"std_{name}")  # a cross-validation reports mean and deviation
+        print(f"  {name:<16} {value:.4f}" + (f" +/- {spread:.4f}" if spread is not None else ""))
     print(f"  View it:        {run_url}")
-    print(f"  Evaluate it:    make evaluate RUN={run_id}")
+    if not any(name.startswith("std_") for name in metrics):  # a cross-validation has no model
+        print(f"  Evaluate it:    make evaluate RUN={run_id}")

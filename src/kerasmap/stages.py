@@ -22,8 +22,11 @@ from kerasmap.training.schedules import make_learning_rate, plateau_callback
 from kerasmap.training.seeding import seed_everything
 
 
-def prepare(settings: KerasmapConfig) -> DatasetBundle:
-    """Stage 1: seeds everything, loads the dataset and builds its tf.data pipelines."""
+def prepare(settings: KerasmapConfig, fold: tuple[int, int] | None = None) -> DatasetBundle:
+    """Stage 1: seeds everything, loads the dataset and builds its tf.data pipelines.
+
+    With `fold=(k, K)`, fold k of a K-fold split of the training examples validates.
+    """
     seed_everything(settings.seed, settings.trainer.deterministic)
     data = settings.data
     bundle = prepare_data(
@@ -35,6 +38,7 @@ def prepare(settings: KerasmapConfig) -> DatasetBundle:
         val_fraction=data.val_fraction,
         limit=data.limit,
         augment=data.augment,
+        fold=fold,
         **data.loader_options(),
     )
     # A table's task is known only now that it is read (`data.task=auto`).

@@ -178,7 +178,10 @@ class ImageFolderConfig(DataConfig):
         )
         checks.require_choice("data.color_mode", self.color_mode, ("grayscale", "rgb", "rgba"))
         checks.require(
-            0 < self.test_fraction < 1, "data.test_fraction", self.test_fraction, "a float in (0, 1)"
+            0 < self.test_fraction < 1,
+            "data.test_fraction",
+            self.test_fraction,
+            "a float in (0, 1)",
         )
 
 
@@ -190,7 +193,10 @@ class TextFolderConfig(DataConfig):
     MODALITY: ClassVar[str] = "tokens"  # what the model family reads, after TextVectorization
     TASK: ClassVar[str] = "multiclass"
     LOADER_KEYS: ClassVar[tuple[str, ...]] = (
-        "path", "max_tokens", "sequence_length", "test_fraction",
+        "path",
+        "max_tokens",
+        "sequence_length",
+        "test_fraction",
     )
 
     path: str = MISSING
@@ -203,5 +209,8 @@ class TextFolderConfig(DataConfig):
         checks.require(self.max_tokens >= 3, "data.max_tokens", self.max_tokens, "an integer >= 3")
         checks.require_positive("data.sequence_length", self.sequence_length)
         checks.require(
-            0 < self.test_fraction < 1, "data.test_fraction", self.test_fraction, "a float in (0, 1)"
+            0 < self.test_fraction < 1,
+            "data.test_fraction",
+            self.test_fraction,
+            "a float in (0, 1)",
         )

@@ -46,6 +46,7 @@ def prepare_data(
     val_fraction: float,
     limit: int | None,
     augment: bool,
+    fold: tuple[int, int] | None = None,
     **loader_options,
 ) -> DatasetBundle:
     """Loads the dataset `name` and builds its train, validation and test pipelines.
@@ -61,6 +62,8 @@ def prepare_data(
         val_fraction: Fraction of the training examples held out for validation.
         limit: Keep only the first `limit` training examples; `None` keeps all.
         augment: Randomly flip and shift training image batches.
+        fold: `(k, K)`: validate on fold k of K instead of a `val_fraction` split.
+            Defaults to `None`.
         **loader_options: Keyword arguments of the dataset's loader, e.g.
             `path`, `num_words`, `maxlen`, `num_samples`, `noise`.
 
@@ -88,4 +91,5 @@ def prepare_data(
         val_fraction=val_fraction,
         limit=limit,
         augment=augment,
+        fold=fold,
     )

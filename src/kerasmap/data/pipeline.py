@@ -8,7 +8,7 @@ import tensorflow as tf
 from kerasmap.data.arrays import ArraySplits, RawSplits
 from kerasmap.data.bundle import DatasetBundle
 from kerasmap.data.preprocessing import make_augmenter, make_scaler
-from kerasmap.data.splits import stratified_split
+from kerasmap.data.splits import fold_split, stratified_split
 from kerasmap.errors import ConfigError
 
 TARGET_DTYPES = {"multiclass": np.int32, "binary": np.float32, "regression": np.float32}
@@ -26,6 +26,7 @@ def make_datasets(
     val_fraction: float,
     limit: int | None = None,
     augment: bool = False,
+    fold: tuple[int, int] | None = None,
 ) -> DatasetBundle:
     """Carves a validation split, scales inputs and builds the `tf.data` pipelines.
 
@@ -41,6 +42,8 @@ def make_datasets(
             Defaults to `None`.
         augment: Randomly flip and shift training image batches; ignored for
             non-image data. Defaults to `False`.
+        fold: `(k, K)`: validate on fold k of a K-fold split of the training examples
+            instead of a `val_fraction` split. Defaults to `None`.
 
     Returns:
         A `DatasetBundle`: `train_from_epoch(k)` streams the training batches of epoch k
@@ -53,8 +56,11 @@ def make_datasets(
     target_dtype = TARGET_DTYPES[task]
     x_train, y_train = _head(splits.x_train, limit), splits.y_train[:limit].astype(target_dtype)
     raw = isinstance(splits, RawSplits)
-    labels = y_train if raw and splits.stratify else None
-    train_index, val_index = split_validation(len(y_train), val_fraction, seed, limit, labels)
+    labels = y_train if (raw and splits.stratify) or (fold and task != "regression") else None
+    if fold is None:
+        train_index, val_index = split_validation(len(y_train), val_fraction, seed, limit, labels)
+    else:
+        train_index, val_index = fold_split(len(y_train), *fold, seed, labels)
     x_fit = _take(x_train, train_index)
     if raw:  # the model preprocesses its raw inputs itself
         scaler, preprocessor = _unchanged, splits.preprocessor(x_fit)

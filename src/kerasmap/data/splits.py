@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from kerasmap.errors import DataError
+from kerasmap.errors import ConfigError, DataError
 
 
 def stratified_split(labels: np.ndarray, held_out: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -33,3 +33,41 @@ def stratified_split(labels: np.ndarray, held_out: int, seed: int) -> tuple[np.n
         np.arange(len(labels)), test_size=held_out, random_state=seed, stratify=labels
     )
     return np.sort(kept), np.sort(held)
+
+
+def fold_split(
+    num_examples: int, fold: int, folds: int, seed: int, labels: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The training and validation examples of fold `fold` of a seeded K-fold split.
+
+    Args:
+        num_examples: How many examples to split.
+        fold: Which fold is the validation part, `0 <= fold < folds`.
+        folds: K.
+        seed: Seed of the shuffle before splitting.
+        labels: Each example's class; when given, every fold keeps the class proportions.
+
+    Raises:
+        ConfigError: If there are fewer examples than folds.
+        DataError: If a class has fewer examples than folds.
+    """
+    from sklearn.model_selection import KFold, StratifiedKFold
+
+    if num_examples < folds:
+        raise ConfigError(
+            f"Received an invalid value for `trainer.folds`, expected at most the "
+            f"{num_examples} training examples. Received: trainer.folds={folds}"
+        )
+    if labels is None:
+        splitter = KFold(n_splits=folds, shuffle=True, random_state=seed)
+    else:
+        classes, counts = np.unique(labels, return_counts=True)
+        if counts.min() < folds:
+            raise DataError(
+                f"The class {classes[counts.argmin()]!r} has {counts.min()} training examples, "
+                f"too few for trainer.folds={folds} stratified folds; use fewer folds, or set "
+                f"data.stratify=false."
+            )
+        splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    train, val = list(splitter.split(np.zeros(num_examples), labels))[fold]
+    return np.sort(train), np.sort(val)
