@@ -16,6 +16,7 @@ import pytest
 from kerasmap.sweeps import ROLE_JOB, ROLE_PARENT, ROLE_TAG, SWEEP_ID_TAG
 
 import pipeline_helpers
+from own_files import write_image_folder, write_table, write_text_folder
 from pipeline_helpers import (
     TINY_MOONS,
     hydra_dirs,
@@ -35,6 +36,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+ONE_EPOCH = ["trainer.epochs=2", "trainer.batch_size=32"]
 SWEEP = ["optimizer=sgd", "model.dropout=0.0,0.3,1.5", "optimizer.learning_rate=0.01,1e30"]
 
 
@@ -91,6 +93,54 @@ def family_runs(tmp_path_factory) -> SimpleNamespace:
     }
     mlflow.set_tracking_uri(None)
     return SimpleNamespace(folder=folder, runs=runs)
+
+
+@pytest.fixture(scope="session")
+def own_runs(tmp_path_factory):
+    """One run of each kind of own data, trained in this process into one store."""
+    folder = new_store(tmp_path_factory.mktemp("own_runs"))
+    table = write_table(folder / "homes.csv")
+    runs = {
+        "classification": train_in_process(
+            folder,
+            "data=table",
+            f"data.path={table}",
+            "data.target=band",
+            "data.drop=[price]",
+            *ONE_EPOCH,
+        ),
+        "regression": train_in_process(
+            folder,
+            "data=table",
+            f"data.path={table}",
+            "data.target=price",
+            "data.drop=[band]",
+            "trainer.epochs=20",
+            "optimizer.learning_rate=0.01",
+        ),
+        "images": train_in_process(
+            folder,
+            "data=image_folder",
+            f"data.path={write_image_folder(folder / 'images')}",
+            "data.image_size=[16,16]",
+            "model=cnn",
+            "model.filters=[8]",
+            "model.dense_units=16",
+            *ONE_EPOCH,
+        ),
+        "texts": train_in_process(
+            folder,
+            "data=text_folder",
+            f"data.path={write_text_folder(folder / 'texts')}",
+            "data.sequence_length=16",
+            "data.max_tokens=50",
+            "model=lstm",
+            "model.units=[8]",
+            *ONE_EPOCH,
+        ),
+    }
+    mlflow.set_tracking_uri(None)
+    return folder, runs
 
 
 @pytest.fixture(scope="session")

@@ -91,7 +91,7 @@ def _text(column, values: np.ndarray) -> list:
     vectorizer = layers.TextVectorization(max_tokens=TEXT_COLUMN_TOKENS, output_mode="multi_hot")
     words = [text for text in values.reshape(-1).tolist() if text != MISSING_TOKEN]
     vectorizer.adapt(np.array(words or [""], dtype=object))
-    return [vectorizer(column)]
+    return [layers.Flatten()(vectorizer(column))]
 
 
 def _datetime(column, values: np.ndarray) -> list:
