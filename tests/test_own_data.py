@@ -13,7 +13,7 @@ from kerasmap.cross_validation import FOLD_TAG, ROLE_TAG
 from kerasmap.reports.comparison import compare_runs
 
 from own_files import homes_table, write_table
-from pipeline_helpers import artifact_paths, new_store, train_in_process
+from pipeline_helpers import TINY_MOONS, artifact_paths, new_store, train_in_process
 
 
 def use(own_runs):
@@ -154,3 +154,16 @@ def test_compare_shows_a_cross_validation_as_one_row_with_its_deviations(cross_v
         parent.data.metrics["std_test_accuracy"]
     )
     assert table["best_val_loss_std"].notna().all()
+
+
+def test_repeats_train_one_child_per_seed_under_one_parent(tmp_path):
+    train_in_process(tmp_path, *TINY_MOONS, "trainer.repeats=2", "tracking.log_model=false")
+    runs = mlflow.search_runs(experiment_names=["kerasmap"])
+    members = runs[runs[f"tags.{ROLE_TAG}"] == "member"].sort_values("tags.kerasmap.repeat")
+    assert list(members["params.seed"]) == ["42", "43"]
+    assert list(members["tags.mlflow.runName"]) == ["mlp-moons repeat=1/2", "mlp-moons repeat=2/2"]
+    parent = runs[runs[f"tags.{ROLE_TAG}"] == "parent"].iloc[0]
+    assert parent["metrics.test_accuracy"] == pytest.approx(members["metrics.test_accuracy"].mean())
+    assert parent["metrics.std_test_accuracy"] == pytest.approx(
+        members["metrics.test_accuracy"].std(ddof=0)
+    )

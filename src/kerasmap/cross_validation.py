@@ -9,6 +9,7 @@ killed cross-validation started again continues its parent and skips the finishe
 """
 
 import contextlib
+import shutil
 from collections.abc import Iterator
 
 import numpy as np
@@ -56,10 +57,10 @@ def cross_validate(cfg: DictConfig, settings: KerasmapConfig, overrides: list[st
         job.parent_id if job else None,
         resume.run_id,
     ) as parent_id:
-        if resume.run_id is None:
-            run_record.log_config(config, overrides, run_id=parent_id)
         if resume.folder is not None:
             remember_run(resume.folder, parent_id)
+        if resume.run_id is None:
+            run_record.log_config(config, overrides, run_id=parent_id)
         objective = f"best_{trainer.monitor}"
         done = _finished_members(parent_id, objective)
         results = [
@@ -68,6 +69,8 @@ def cross_validate(cfg: DictConfig, settings: KerasmapConfig, overrides: list[st
         ]
         summary = _summarise(results, objective)
         MlflowClient().log_batch(parent_id, metrics=_as_metrics(summary))
+    if resume.folder is not None:
+        shutil.rmtree(resume.folder, ignore_errors=True)  # done: nothing left to resume
     means = {key: value for key, value in summary.items() if not key.startswith(STD_PREFIX)}
     return RunResult(parent_id, experiment_id, tracking_uri, means[objective], summary)
 

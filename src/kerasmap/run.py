@@ -129,11 +129,11 @@ def train_run(
         parent_run_id=placement.parent_id,
         run_id=resume.run_id,
     ) as run:
+        if resume.folder is not None:  # first, so a kill from now on continues this run
+            remember_run(resume.folder, run.info.run_id)
         if resume.run_id is None:
             run_record.log_config(config, overrides)
             run_record.log_data_description(bundle)
-        if resume.folder is not None:
-            remember_run(resume.folder, run.info.run_id)
         best, metrics = _fit_and_record(settings, bundle, precision, backup_dir=resume.folder)
     return RunResult(run.info.run_id, experiment_id, tracking_uri, best, metrics)
 

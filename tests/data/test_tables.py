@@ -125,12 +125,14 @@ def test_rows_without_a_target_are_left_out_with_a_warning_that_counts_them(tmp_
 def test_the_test_split_is_seeded(tmp_path):
     path = write_table(tmp_path / "homes.csv")
 
-    first, again, other = load(path, "seed=3"), load(path, "seed=3"), load(path, "seed=4")
+    quarter = "data.test_fraction=0.25"
+    first, again = load(path, "seed=3", quarter), load(path, "seed=3", quarter)
+    other = load(path, "seed=4", quarter)
 
     assert notes_of(first.x_test) == notes_of(again.x_test)
     assert notes_of(first.x_test) != notes_of(other.x_test)
     assert not set(notes_of(first.x_test)) & set(notes_of(first.x_train))
-    assert len(first.y_test) == round(240 * 0.2)
+    assert (len(first.y_train), len(first.y_test)) == (180, 60)
 
 
 def test_a_stratified_test_split_keeps_the_class_proportions(tmp_path):
