@@ -275,13 +275,9 @@ CONFIG_CASES = [
         [*TABLE, "data.test_fraction=1.5"],
         "`data.test_fraction`, expected a float in (0, 1). Received: data.test_fraction=1.5",
     ),
-    # Written as the config's comment shows, `data.column_types={x: weird}` is refused as
-    # "an unknown key `data.column_types.x`, expected one of the keys of
-    # `data.column_types`: ." (and so is a valid `{age: numeric}`): only `+data.column_types.x=`
-    # reaches the check of the type. Reported; the row below is the form that works.
     config_case(
         "table-column-type-unknown",
-        [*TABLE, "+data.column_types.x=weird"],
+        [*TABLE, "data.column_types={x: weird}"],
         "`data.column_types.x`, expected one of 'numeric', 'integer_category', 'boolean', "
         "'datetime', 'string_category', 'text'",
         "weird",
@@ -538,7 +534,7 @@ FILE_CASES = [
         "table-binary-bytes-named-csv",
         OWN_TABLE,
         binary_named_csv,
-        "`data.path`: it is not UTF-8 text (byte 128 cannot be decoded).",
+        "`data.path`: it is not UTF-8 text (byte 128 cannot be decoded); save it as UTF-8.",
     ),
     file_case(
         "table-one-column",
@@ -568,7 +564,7 @@ FILE_CASES = [
         OWN_TABLE,
         twenty_classes_of_two_rows,
         "The class 'c0' has 2 examples, too few to keep all 20 classes in both parts when 8 of "
-        "40 examples are held out; add examples, or set data.stratify=false.",
+        "40 examples are held out; add examples of it, or set data.stratify=false.",
         names_file=False,
     ),
     file_case(
@@ -582,7 +578,7 @@ FILE_CASES = [
         "table-numbers-mixed-with-text",
         OWN_TABLE,
         number_column_with_a_word,
-        "Column `age` holds numbers but also 'unknown' in row 5; clean the column, or set "
+        "Column `age` holds numbers but also 'unknown' in row 6; clean the column, or set "
         "data.column_types={age: string_category} to read it as categories.",
         names_file=False,
     ),

@@ -204,8 +204,6 @@ def test_class_names_are_the_sorted_target_values_as_text(tmp_path):
     )
 
 
-# Labels as a table's test split passes them: Python strings. Integer labels (an image or text
-# folder, the validation split, folds) are named as `np.int64(0)` in the errors: reported.
 LABELS = np.repeat(["a", "b", "c"], [50, 30, 20]).astype(object)
 
 
@@ -233,7 +231,13 @@ def test_stratified_split_holds_out_a_share_of_each_class():
 )
 def test_stratified_split_refuses_a_class_too_small(labels, held_out, message):
     with pytest.raises(DataError, match=message + r".*set data\.stratify=false\.$"):
-        stratified_split(labels, held_out, seed=0)
+        stratified_split(labels, held_out, seed=0, can_unstratify=True)
+
+
+def test_a_class_too_small_is_named_and_the_way_out_fits_the_data():
+    labels = np.array([0] * 9 + [1])
+    with pytest.raises(DataError, match=r"^The class 'cat' has 1 examples.*add examples of it\.$"):
+        stratified_split(labels, 3, seed=0, class_names=("dog", "cat"))
 
 
 @pytest.mark.parametrize("labels", [None, LABELS], ids=["shuffled", "stratified"])

@@ -58,9 +58,19 @@ def make_datasets(
     raw = isinstance(splits, RawSplits)
     labels = y_train if (raw and splits.stratify) or (fold and task != "regression") else None
     if fold is None:
-        train_index, val_index = split_validation(len(y_train), val_fraction, seed, limit, labels)
+        train_index, val_index = split_validation(
+            len(y_train),
+            val_fraction,
+            seed,
+            limit,
+            labels,
+            splits.class_names,
+            can_unstratify=getattr(splits, "input_kind", "") == "table",
+        )
     else:
-        train_index, val_index = fold_split(len(y_train), *fold, seed, labels)
+        train_index, val_index = fold_split(
+            len(y_train), *fold, seed, labels, class_names=splits.class_names
+        )
     x_fit = _take(x_train, train_index)
     if raw:  # the model preprocesses its raw inputs itself
         scaler, preprocessor = _unchanged, splits.preprocessor(x_fit)
@@ -136,6 +146,8 @@ def split_validation(
     seed: int,
     limit: int | None = None,
     labels: np.ndarray | None = None,
+    class_names: tuple[str, ...] = (),
+    can_unstratify: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Picks a seeded, disjoint validation subset of the training examples.
 
@@ -147,6 +159,9 @@ def split_validation(
             Defaults to `None`.
         labels: Each example's class, to keep the class proportions in both splits;
             `None` picks at random. Defaults to `None`.
+        class_names: The classes' names, for an error message. Defaults to `()`.
+        can_unstratify: Whether `data.stratify=false` is a way out, for an error message.
+            Defaults to `False`.
 
     Returns:
         `(train_index, val_index)`: sorted indices into the training examples.
@@ -162,7 +177,7 @@ def split_validation(
             f"validation splits. Received: data.val_fraction={val_fraction}, data.limit={limit}"
         )
     if labels is not None:
-        return stratified_split(labels, num_val, seed)
+        return stratified_split(labels, num_val, seed, class_names, can_unstratify)
     order = np.random.default_rng(seed).permutation(num_examples)
     return np.sort(order[num_val:]), np.sort(order[:num_val])
 

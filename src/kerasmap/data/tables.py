@@ -1,5 +1,6 @@
 """A user's table: read from CSV, TSV or Parquet, its column types inferred, its task decided."""
 
+import codecs
 import csv
 from pathlib import Path
 
@@ -48,19 +49,26 @@ def read_table(path: str | Path, key: str = "data.path") -> pd.DataFrame:
 
 def _read_text_table(file: Path, path, key: str) -> pd.DataFrame:
     try:
-        sample = file.read_bytes()[:SNIFF_BYTES].decode("utf-8")
+        # Incremental: a character cut in two at the end of the sample is not a mistake.
+        sample = codecs.getincrementaldecoder("utf-8")().decode(file.read_bytes()[:SNIFF_BYTES])
     except UnicodeDecodeError as error:
-        problem = f"it is not UTF-8 text (byte {error.start} cannot be decoded)"
-        raise invalid_path(path, problem, EXPECTED, key) from None
+        raise _not_utf8(path, error, key) from None
     try:
         delimiter = csv.Sniffer().sniff(sample, delimiters=",\t;|").delimiter
     except csv.Error:
         delimiter = "\t" if file.suffix.lower() == ".tsv" else ","
     try:
         return pd.read_csv(file, sep=delimiter)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
+    except UnicodeDecodeError as error:
+        raise _not_utf8(path, error, key) from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         problem = f"it cannot be read as a table ({error})"
         raise invalid_path(path, problem, EXPECTED, key) from None
+
+
+def _not_utf8(path, error: UnicodeDecodeError, key: str):
+    problem = f"it is not UTF-8 text (byte {error.start} cannot be decoded); save it as UTF-8"
+    return invalid_path(path, problem, EXPECTED, key)
 
 
 def infer_column_types(frame: pd.DataFrame, overrides: dict[str, str]) -> dict[str, str]:
@@ -119,7 +127,7 @@ def _reject_mixed_numbers(values: pd.Series, text: pd.Series) -> None:
     if 0.9 <= numbers.notna().mean() < 1:
         row = numbers.isna().idxmax()
         raise DataError(
-            f"Column `{values.name}` holds numbers but also {text[row]!r} in row {row}; clean "
+            f"Column `{values.name}` holds numbers but also {text[row]!r} in row {row + 1}; clean "
             f"the column, or set data.column_types={{{values.name}: string_category}} to read it "
             f"as categories."
         )

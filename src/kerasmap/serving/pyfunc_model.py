@@ -65,7 +65,7 @@ def _require_none(unreadable: pd.Series, values: pd.Series, what: str) -> None:
     if unreadable.any():
         row = unreadable.idxmax()
         raise UnusableInputError(
-            f"Column `{values.name}` holds {values[row]!r} in row {row}, which is not {what}."
+            f"Column `{values.name}` holds {values[row]!r} at index {row}, which is not {what}."
         )
 
 

@@ -45,7 +45,7 @@ def load_image_folder(
     if "all" in arrays:
         images, labels, files = arrays["all"]
         held_out = max(len(class_names), round(len(labels) * test_fraction))
-        train, test = stratified_split(labels, held_out, seed)
+        train, test = stratified_split(labels, held_out, seed, tuple(class_names))
         arrays = {
             "train": (images[train], labels[train], files),
             "test": (images[test], labels[test], []),
@@ -96,7 +96,9 @@ def _read_images(path, folder: Path, class_names, image_size, color_mode):
             try:
                 image = keras.utils.img_to_array(keras.utils.load_img(file, color_mode=color_mode))
             except OSError as error:  # PIL's error for a file that is not a readable image
-                log.warning("Leaving out %s: it is not a readable image (%s).", file, error)
+                log.warning(
+                    "Leaving out %s: it is not a readable image (%s).", file, type(error).__name__
+                )
                 continue
             pixels = keras.ops.convert_to_numpy(resize(image))
             images.append(np.clip(np.rint(pixels), 0, 255).astype(np.uint8))

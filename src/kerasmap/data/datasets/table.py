@@ -60,9 +60,9 @@ def load_table(
     class_names = _class_names(train[target], task)
     log.info("Task: %s (%s).", task, reason)
     return RawSplits(
-        x_train=_inputs(train, types),
+        x_train=_inputs(train, types, "data.path"),
         y_train=_targets(train[target], class_names, task, "data.path"),
-        x_test=_inputs(test, types),
+        x_test=_inputs(test, types, "data.test_path" if test_path else "data.path"),
         y_test=_targets(test[target], class_names, task, "data.test_path"),
         class_names=tuple(class_names),
         fingerprint=fingerprint_files(files),
@@ -89,6 +89,8 @@ def _rows_with_target(frame: pd.DataFrame, target: str, key: str) -> pd.DataFram
             f"{', '.join(map(str, frame.columns))}. Received: data.target={target}"
         )
     unknown = frame[target].isna()
+    if unknown.all():
+        raise DataError(f"The target `{target}` has no value in any row of `{key}`; fill it in.")
     if unknown.any():
         log.warning(
             "%d of %d rows of %s have no %s; they are left out.",
@@ -129,7 +131,8 @@ def _split(frame, target, task, test_fraction, stratify, seed):
             f"Received: data.test_fraction={test_fraction}"
         )
     if stratify and task != "regression":
-        kept, test = stratified_split(frame[target].astype(str).to_numpy(), held_out, seed)
+        labels = frame[target].astype(str).to_numpy()
+        kept, test = stratified_split(labels, held_out, seed, can_unstratify=True)
     else:
         order = np.random.default_rng(seed).permutation(len(frame))
         kept, test = np.sort(order[held_out:]), np.sort(order[:held_out])
@@ -172,13 +175,15 @@ def _targets(values: pd.Series, class_names: list[str], task: str, key: str) -> 
     return labels.map(index).to_numpy(dtype=np.int64)
 
 
-def _inputs(frame: pd.DataFrame, types: dict[str, str]) -> dict[str, np.ndarray]:
+def _inputs(frame: pd.DataFrame, types: dict[str, str], key: str) -> dict[str, np.ndarray]:
     from kerasmap.serving.pyfunc_model import UnusableInputError, table_to_inputs
 
     try:
         return table_to_inputs(frame, types)
     except UnusableInputError as error:
-        raise DataError(f"{error} Clean the column or set its type in data.column_types.") from None
+        raise DataError(
+            f"In `{key}`: {error} Clean the column or set its type in data.column_types."
+        ) from None
 
 
 def _preprocessor(columns: dict[str, np.ndarray], types: dict[str, str]):

@@ -32,7 +32,7 @@ def load_text_folder(
     if "all" in texts:
         documents, labels, _ = texts["all"]
         held_out = max(len(class_names), round(len(labels) * test_fraction))
-        train, test = stratified_split(labels, held_out, seed)
+        train, test = stratified_split(labels, held_out, seed, tuple(class_names))
         texts = {
             "train": (documents[train], labels[train], class_names),
             "test": (documents[test], labels[test], class_names),
