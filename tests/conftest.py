@@ -115,8 +115,8 @@ def own_runs(tmp_path_factory):
             f"data.path={table}",
             "data.target=price",
             "data.drop=[band]",
-            "trainer.epochs=20",
-            "optimizer.learning_rate=0.01",
+            "trainer.epochs=10",
+            "optimizer.learning_rate=0.02",
         ),
         "images": train_in_process(
             folder,
@@ -227,9 +227,7 @@ def fashion_mnist_dir(shared_datasets) -> Path:
 DETERMINISTIC = [
     "data=cifar10",
     "data.augment=true",
-    "model=cnn",
-    "model.filters=[8]",
-    "model.dense_units=16",
+    "model.hidden_units=[16]",
     "trainer.epochs=2",
     "trainer.deterministic=true",
     "seed=7",

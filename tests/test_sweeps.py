@@ -91,21 +91,3 @@ def test_a_job_is_named_after_its_swept_values_with_short_keys():
         "parent", 3, {"model.dropout": "0.3", "optimizer.learning_rate": "0.0001234"}
     )
     assert job.run_name("cnn-mnist") == "cnn-mnist dropout=0.3 lr=0.0001234"
-
-
-@pytest.mark.slow
-def test_a_sweep_of_cross_validations_optimises_the_mean_over_folds(tmp_path):
-    arguments = ["-m", *TINY_MOONS, "trainer.folds=2", "model.dropout=0.0,0.3"]
-    arguments += ["tracking.log_model=false", f"hydra.sweep.dir={tmp_path}/sweep"]
-    result = run_cli("train", [*arguments, *store_overrides(new_store(tmp_path))])
-    assert result.returncode == 0, result.stderr
-    runs = runs_in(tmp_path)
-    roles = runs[f"tags.{sweeps.ROLE_TAG}"]
-    parent = runs[roles == sweeps.ROLE_PARENT].iloc[0]
-    jobs = runs[roles == sweeps.ROLE_JOB]
-    assert set(jobs["tags.kerasmap.cv_role"]) == {"parent"}
-    for _, job in jobs.iterrows():
-        folds = runs[runs["tags.mlflow.parentRunId"] == job.run_id]
-        assert len(folds) == 2
-        assert job["metrics.best_val_loss"] == pytest.approx(folds["metrics.best_val_loss"].mean())
-    assert parent["metrics.best_val_loss"] == pytest.approx(jobs["metrics.best_val_loss"].min())
