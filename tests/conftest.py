@@ -237,14 +237,19 @@ DETERMINISTIC = [
 
 @pytest.fixture(scope="session")
 def deterministic_pair(tmp_path_factory) -> SimpleNamespace:
-    """Two runs of `DETERMINISTIC`, each trained from start to end in its own new process."""
+    """Two runs of `DETERMINISTIC`, each trained from start to end in its own new process:
+    one by `pipelines/train.py`, the other by `pipelines/rerun.py` from the first's record.
+    """
     folder = new_store(tmp_path_factory.mktemp("deterministic_pair"))
     data = f"data.path={write_cifar(folder / 'cifar-10-python.tar.gz', per_batch=40)}"
-    run_ids = []
-    for _ in range(2):
-        result = run_cli("train", [*DETERMINISTIC, data, *store_overrides(folder)])
-        assert result.returncode == 0, result.stderr
-        run_ids.append(next(iter(set(runs_in(folder)["run_id"]) - set(run_ids))))
-    runs = [mlflow.get_run(run_id) for run_id in run_ids]
+    result = run_cli("train", [*DETERMINISTIC, data, *store_overrides(folder)])
+    assert result.returncode == 0, result.stderr
+    (source_id,) = runs_in(folder)["run_id"]
+    rerun = run_cli("rerun", [source_id, f"tracking.uri=sqlite:///{folder}/mlflow.db"])
+    assert rerun.returncode == 0, rerun.stderr
+    (rerun_id,) = set(runs_in(folder)["run_id"]) - {source_id}
+    runs = [mlflow.get_run(run_id) for run_id in (source_id, rerun_id)]
     mlflow.set_tracking_uri(None)
-    return SimpleNamespace(folder=folder, uri=f"sqlite:///{folder}/mlflow.db", runs=runs, data=data)
+    return SimpleNamespace(
+        folder=folder, uri=f"sqlite:///{folder}/mlflow.db", runs=runs, rerun_output=rerun.stdout
+    )
