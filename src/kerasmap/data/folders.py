@@ -2,7 +2,10 @@
 
 from pathlib import Path
 
+import numpy as np
+
 from kerasmap.data.source_files import invalid_path
+from kerasmap.data.splits import stratified_split
 
 SPLIT_FOLDERS = ("train", "test")
 
@@ -36,3 +39,14 @@ def files_by_class(folder: Path, suffixes: tuple[str, ...]) -> dict[str, list[Pa
         for child in sorted(folder.iterdir())
         if child.is_dir()
     }
+
+
+def carve_test_split(inputs: np.ndarray, labels: np.ndarray, class_names, test_fraction, seed):
+    """A seeded, stratified test split, for a folder without `train/` and `test/` folders.
+
+    Returns:
+        `((train inputs, train labels), (test inputs, test labels))`.
+    """
+    held_out = max(len(class_names), round(len(labels) * test_fraction))
+    train, test = stratified_split(labels, held_out, seed, tuple(class_names))
+    return (inputs[train], labels[train]), (inputs[test], labels[test])

@@ -7,9 +7,8 @@ import numpy as np
 
 from kerasmap.data.arrays import RawSplits
 from kerasmap.data.fingerprint import fingerprint_files
-from kerasmap.data.folders import class_folders, files_by_class
+from kerasmap.data.folders import carve_test_split, class_folders, files_by_class
 from kerasmap.data.source_files import invalid_path
-from kerasmap.data.splits import stratified_split
 
 log = logging.getLogger(__name__)
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
@@ -44,12 +43,8 @@ def load_image_folder(
     }
     if "all" in arrays:
         images, labels, files = arrays["all"]
-        held_out = max(len(class_names), round(len(labels) * test_fraction))
-        train, test = stratified_split(labels, held_out, seed, tuple(class_names))
-        arrays = {
-            "train": (images[train], labels[train], files),
-            "test": (images[test], labels[test], []),
-        }
+        train, test = carve_test_split(images, labels, class_names, test_fraction, seed)
+        arrays = {"train": (*train, files), "test": (*test, [])}
     (x_train, y_train, files), (x_test, y_test, test_files) = arrays["train"], arrays["test"]
     return RawSplits(
         x_train=x_train,

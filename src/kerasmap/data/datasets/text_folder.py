@@ -4,9 +4,8 @@ import numpy as np
 
 from kerasmap.data.arrays import RawSplits
 from kerasmap.data.fingerprint import fingerprint_files
-from kerasmap.data.folders import class_folders, files_by_class
+from kerasmap.data.folders import carve_test_split, class_folders, files_by_class
 from kerasmap.data.source_files import invalid_path
-from kerasmap.data.splits import stratified_split
 
 EXPECTED = "a folder with one subfolder of UTF-8 .txt files per class"
 NUM_EXAMPLES = 5
@@ -31,12 +30,8 @@ def load_text_folder(
     class_names = texts["train" if "train" in texts else "all"][2]
     if "all" in texts:
         documents, labels, _ = texts["all"]
-        held_out = max(len(class_names), round(len(labels) * test_fraction))
-        train, test = stratified_split(labels, held_out, seed, tuple(class_names))
-        texts = {
-            "train": (documents[train], labels[train], class_names),
-            "test": (documents[test], labels[test], class_names),
-        }
+        train, test = carve_test_split(documents, labels, class_names, test_fraction, seed)
+        texts = {"train": (*train, class_names), "test": (*test, class_names)}
     (x_train, y_train, _), (x_test, y_test, test_classes) = texts["train"], texts["test"]
     if test_classes != class_names:
         problem = f"the test classes {test_classes} differ from the training classes {class_names}"
