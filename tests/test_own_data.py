@@ -2,6 +2,7 @@
 take raw inputs; a cross-validation sums its folds up on its parent run."""
 
 import json
+import logging
 
 import mlflow
 import numpy as np
@@ -156,8 +157,11 @@ def test_compare_shows_a_cross_validation_as_one_row_with_its_deviations(cross_v
     assert table["best_val_loss_std"].notna().all()
 
 
-def test_repeats_train_one_child_per_seed_under_one_parent(tmp_path):
-    train_in_process(tmp_path, *TINY_MOONS, "trainer.repeats=2", "tracking.log_model=false")
+def test_repeats_train_one_child_per_seed_under_one_parent(tmp_path, caplog):
+    with caplog.at_level(logging.INFO, logger="kerasmap.cross_validation"):
+        train_in_process(tmp_path, *TINY_MOONS, "trainer.repeats=2", "tracking.log_model=false")
+    assert "Training repeat 1/2." in caplog.messages
+    assert "Training repeat 2/2." in caplog.messages
     runs = mlflow.search_runs(experiment_names=["kerasmap"])
     members = runs[runs[f"tags.{ROLE_TAG}"] == "member"].sort_values("tags.kerasmap.repeat")
     assert list(members["params.seed"]) == ["42", "43"]

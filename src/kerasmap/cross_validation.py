@@ -9,6 +9,7 @@ killed cross-validation started again continues its parent and skips the finishe
 """
 
 import contextlib
+import logging
 import shutil
 from collections.abc import Iterator
 
@@ -28,6 +29,8 @@ ROLE_TAG = "kerasmap.cv_role"  # "parent" or "member"
 FOLD_TAG = "kerasmap.fold"  # the member's fold, 1-based ("-" without folds)
 REPEAT_TAG = "kerasmap.repeat"  # the member's repeat, 1-based
 STD_PREFIX = "std_"
+
+log = logging.getLogger(__name__)
 
 
 def cross_validate(cfg: DictConfig, settings: KerasmapConfig, overrides: list[str]) -> RunResult:
@@ -94,6 +97,7 @@ def _train_member(cfg, overrides, name, parent_id, repeat, fold) -> RunResult:
         )
         if part
     )
+    log.info("Training %s.", label.replace("=", " "))
     placement = Placement(
         f"{name} {label}",
         parent_id=parent_id,
