@@ -61,11 +61,11 @@ test: $(STAMP)  ## Run the test suite
 	$(BIN)/pytest
 
 lint: $(STAMP)  ## Check style with ruff
-	$(BIN)/ruff check src pipelines tests
-	$(BIN)/ruff format --check src pipelines tests
+	$(BIN)/ruff check src pipelines tests benchmarks
+	$(BIN)/ruff format --check src pipelines tests benchmarks
 
 format: $(STAMP)  ## Format the code with ruff
-	$(BIN)/ruff format src pipelines tests
+	$(BIN)/ruff format src pipelines tests benchmarks
 
 ui: $(STAMP)  ## MLflow UI on 127.0.0.1 (port 5000, or UI_PORT=...), opened on the runs of the experiment
 	$(BIN)/python pipelines/ui.py --port $(UI_PORT) $(OVERRIDES)

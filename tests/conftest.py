@@ -16,6 +16,7 @@ import pytest
 from kerasmap.sweeps import ROLE_JOB, ROLE_PARENT, ROLE_TAG, SWEEP_ID_TAG
 
 import pipeline_helpers
+from own_files import write_image_folder, write_table, write_text_folder
 from pipeline_helpers import (
     TINY_MOONS,
     hydra_dirs,
@@ -35,6 +36,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+ONE_EPOCH = ["trainer.epochs=2", "trainer.batch_size=32"]
 SWEEP = ["optimizer=sgd", "model.dropout=0.0,0.3,1.5", "optimizer.learning_rate=0.01,1e30"]
 
 
@@ -91,6 +93,54 @@ def family_runs(tmp_path_factory) -> SimpleNamespace:
     }
     mlflow.set_tracking_uri(None)
     return SimpleNamespace(folder=folder, runs=runs)
+
+
+@pytest.fixture(scope="session")
+def own_runs(tmp_path_factory):
+    """One run of each kind of own data, trained in this process into one store."""
+    folder = new_store(tmp_path_factory.mktemp("own_runs"))
+    table = write_table(folder / "homes.csv")
+    runs = {
+        "classification": train_in_process(
+            folder,
+            "data=table",
+            f"data.path={table}",
+            "data.target=band",
+            "data.drop=[price]",
+            *ONE_EPOCH,
+        ),
+        "regression": train_in_process(
+            folder,
+            "data=table",
+            f"data.path={table}",
+            "data.target=price",
+            "data.drop=[band]",
+            "trainer.epochs=10",
+            "optimizer.learning_rate=0.02",
+        ),
+        "images": train_in_process(
+            folder,
+            "data=image_folder",
+            f"data.path={write_image_folder(folder / 'images')}",
+            "data.image_size=[16,16]",
+            "model=cnn",
+            "model.filters=[8]",
+            "model.dense_units=16",
+            *ONE_EPOCH,
+        ),
+        "texts": train_in_process(
+            folder,
+            "data=text_folder",
+            f"data.path={write_text_folder(folder / 'texts')}",
+            "data.sequence_length=16",
+            "data.max_tokens=50",
+            "model=lstm",
+            "model.units=[8]",
+            *ONE_EPOCH,
+        ),
+    }
+    mlflow.set_tracking_uri(None)
+    return folder, runs
 
 
 @pytest.fixture(scope="session")
@@ -177,9 +227,7 @@ def fashion_mnist_dir(shared_datasets) -> Path:
 DETERMINISTIC = [
     "data=cifar10",
     "data.augment=true",
-    "model=cnn",
-    "model.filters=[8]",
-    "model.dense_units=16",
+    "model.hidden_units=[16]",
     "trainer.epochs=2",
     "trainer.deterministic=true",
     "seed=7",
@@ -189,14 +237,19 @@ DETERMINISTIC = [
 
 @pytest.fixture(scope="session")
 def deterministic_pair(tmp_path_factory) -> SimpleNamespace:
-    """Two runs of `DETERMINISTIC`, each trained from start to end in its own new process."""
+    """Two runs of `DETERMINISTIC`, each trained from start to end in its own new process:
+    one by `pipelines/train.py`, the other by `pipelines/rerun.py` from the first's record.
+    """
     folder = new_store(tmp_path_factory.mktemp("deterministic_pair"))
     data = f"data.path={write_cifar(folder / 'cifar-10-python.tar.gz', per_batch=40)}"
-    run_ids = []
-    for _ in range(2):
-        result = run_cli("train", [*DETERMINISTIC, data, *store_overrides(folder)])
-        assert result.returncode == 0, result.stderr
-        run_ids.append(next(iter(set(runs_in(folder)["run_id"]) - set(run_ids))))
-    runs = [mlflow.get_run(run_id) for run_id in run_ids]
+    result = run_cli("train", [*DETERMINISTIC, data, *store_overrides(folder)])
+    assert result.returncode == 0, result.stderr
+    (source_id,) = runs_in(folder)["run_id"]
+    rerun = run_cli("rerun", [source_id, f"tracking.uri=sqlite:///{folder}/mlflow.db"])
+    assert rerun.returncode == 0, rerun.stderr
+    (rerun_id,) = set(runs_in(folder)["run_id"]) - {source_id}
+    runs = [mlflow.get_run(run_id) for run_id in (source_id, rerun_id)]
     mlflow.set_tracking_uri(None)
-    return SimpleNamespace(folder=folder, uri=f"sqlite:///{folder}/mlflow.db", runs=runs, data=data)
+    return SimpleNamespace(
+        folder=folder, uri=f"sqlite:///{folder}/mlflow.db", runs=runs, rerun_output=rerun.stdout
+    )

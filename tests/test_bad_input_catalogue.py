@@ -7,6 +7,7 @@ Hydra writes anything; data-file mistakes stop while the data loads, before any 
 opened. A few rows run again as real processes, to prove the command's own path.
 """
 
+import logging
 import re
 import shutil
 from pathlib import Path
@@ -21,11 +22,13 @@ from kerasmap.config.compose import compose_config
 from kerasmap.config.registry import families_for
 from kerasmap.data import datasets
 from kerasmap.data.datasets.fashion_mnist import FILE_NAMES as FASHION_FILES
+from kerasmap.data.datasets.image_folder import load_image_folder
 from kerasmap.models import families
 from kerasmap.run import run_job
 from kerasmap.training.optimizers import OPTIMIZERS
 
 from original_formats import ragged_array, write_idx
+from own_files import homes_table, write_image_folder, write_table, write_text_folder
 from pipeline_helpers import hydra_dirs, run_cli, store_overrides, write_image_npz
 
 # Raw exception names, Hydra's grammar hint and OmegaConf's internals are not for users.
@@ -89,14 +92,109 @@ def imdb_npz_without_test_labels(folder: Path) -> Path:
     return path
 
 
+def missing_table(folder: Path) -> Path:
+    return folder / "homes.csv"
+
+
+def empty_table(folder: Path) -> Path:
+    path = folder / "homes.csv"
+    path.touch()
+    return path
+
+
+def binary_named_csv(folder: Path) -> Path:
+    path = folder / "homes.csv"
+    path.write_bytes(bytes(range(256)))
+    return path
+
+
+def space_separated_table(folder: Path) -> Path:
+    """A table whose delimiter is none of the ones recognised (`,`, tab, `;`, `|`)."""
+    path = folder / "homes.csv"
+    homes_table().to_csv(path, sep=" ", index=False)
+    return path
+
+
+def homes_csv(folder: Path) -> Path:
+    return write_table(folder / "homes.csv")
+
+
+def single_class_target(folder: Path) -> Path:
+    return write_table(folder / "homes.csv", homes_table().assign(band="high"))
+
+
+def twenty_classes_of_two_rows(folder: Path) -> Path:
+    """A test split of 8 of 40 rows cannot hold each of 20 classes."""
+    frame = homes_table(rows=40).assign(band=[f"c{index % 20}" for index in range(40)])
+    return write_table(folder / "homes.csv", frame)
+
+
+def empty_column(folder: Path) -> Path:
+    return write_table(folder / "homes.csv", homes_table().assign(age=np.nan))
+
+
+def number_column_with_a_word(folder: Path) -> Path:
+    frame = homes_table()
+    frame["age"] = frame["age"].astype(object)
+    frame.loc[5, "age"] = "unknown"
+    return write_table(folder / "homes.csv", frame)
+
+
+def latin1_csv(folder: Path) -> Path:
+    """A CSV saved by an older spreadsheet: Latin-1, accents and all."""
+    frame = homes_table()
+    frame.loc[3, "city"] = "zürich"
+    path = folder / "homes.csv"
+    frame.to_csv(path, index=False, encoding="latin-1")
+    return path
+
+
+def csv_named_parquet(folder: Path) -> Path:
+    path = folder / "homes.parquet"
+    homes_table().to_csv(path, index=False)
+    return path
+
+
+def images_without_class_folders(folder: Path) -> Path:
+    """Every image straight in the folder, none in a class subfolder."""
+    images = write_image_folder(folder / "images", per_class=2)
+    for image in sorted(images.glob("*/*.png")):
+        image.rename(images / f"{image.parent.name}-{image.name}")
+    for class_folder in ("dark", "light"):
+        (images / class_folder).rmdir()
+    return images
+
+
+def image_class_without_images(folder: Path) -> Path:
+    images = write_image_folder(folder / "images", per_class=2)
+    (images / "grey").mkdir()
+    (images / "grey" / "notes.txt").write_text("to do: add grey images")
+    return images
+
+
+def texts_of_one_class(folder: Path) -> Path:
+    texts = write_text_folder(folder / "texts", per_class=2)
+    shutil.rmtree(texts / "sport")
+    return texts
+
+
+def latin1_text_file(folder: Path) -> Path:
+    texts = write_text_folder(folder / "texts", per_class=2)
+    (texts / "food" / "menu.txt").write_bytes("crème brûlée".encode("latin-1"))
+    return texts
+
+
 def config_case(case_id, arguments, *fragments):
     """A row whose mistake is in the overrides."""
     return pytest.param(arguments, fragments, id=case_id)
 
 
-def file_case(case_id, arguments, write, *fragments):
-    """A row whose mistake is the file `write` puts in a folder, given as `data.path`."""
-    return pytest.param(arguments, write, fragments, id=case_id)
+def file_case(case_id, arguments, write, *fragments, names_file=True):
+    """A row whose mistake is the file `write` puts in a folder, given as `data.path`.
+
+    The message names that file, unless it names the column at fault (`names_file=False`).
+    """
+    return pytest.param(arguments, write, fragments, names_file, id=case_id)
 
 
 def families_that_do_not_fit(dataset, modality):
@@ -115,6 +213,9 @@ def families_that_do_not_fit(dataset, modality):
 
 
 LSTM_ON_IMDB = ["data=imdb", "model=lstm"]
+TABLE = ["data=table", "data.path=homes.csv", "data.target=band"]
+IMAGE_FOLDER = ["data=image_folder", "model=cnn"]
+TEXT_FOLDER = ["data=text_folder", "model=lstm"]
 CONFIG_CASES = [
     # data: one schema per kind of dataset.
     config_case(
@@ -151,6 +252,64 @@ CONFIG_CASES = [
         ["data=svhn"],
         f"Received an invalid value for `data`, expected one of {', '.join(datasets())}. "
         "Received: data=svhn",
+    ),
+    # Your own data: a table, a folder of images, a folder of texts.
+    config_case(
+        "table-without-path",
+        ["data=table", "data.target=band"],
+        "Received no value for `data.path`, which this run needs: add data.path=<value>.",
+    ),
+    config_case(
+        "table-without-target",
+        ["data=table", "data.path=homes.csv"],
+        "Received no value for `data.target`, which this run needs: add data.target=<value>.",
+    ),
+    config_case(
+        "table-task-unknown",
+        [*TABLE, "data.task=ranking"],
+        "`data.task`, expected one of 'auto', 'multiclass', 'binary', 'regression'",
+        "ranking",
+    ),
+    config_case(
+        "table-test-fraction-out-of-range",
+        [*TABLE, "data.test_fraction=1.5"],
+        "`data.test_fraction`, expected a float in (0, 1). Received: data.test_fraction=1.5",
+    ),
+    config_case(
+        "table-column-type-unknown",
+        [*TABLE, "data.column_types={x: weird}"],
+        "`data.column_types.x`, expected one of 'numeric', 'integer_category', 'boolean', "
+        "'datetime', 'string_category', 'text'",
+        "weird",
+    ),
+    config_case(
+        "image_folder-color-mode-unknown",
+        [*IMAGE_FOLDER, "data.path=images", "data.color_mode=cmyk"],
+        "`data.color_mode`, expected one of 'grayscale', 'rgb', 'rgba'",
+        "cmyk",
+    ),
+    config_case(
+        "image_folder-image-size-zero",
+        [*IMAGE_FOLDER, "data.path=images", "data.image_size=[0,5]"],
+        "`data.image_size`, expected [height, width], two integers >= 1. "
+        "Received: data.image_size=[0, 5]",
+    ),
+    config_case(
+        "text_folder-max-tokens-too-small",
+        [*TEXT_FOLDER, "data.path=texts", "data.max_tokens=1"],
+        "`data.max_tokens`, expected an integer >= 3. Received: data.max_tokens=1",
+    ),
+    config_case(
+        "cnn-on-table",
+        [*TABLE, "model=cnn"],
+        "Model `cnn` cannot take features input from `data=table`; model families that fit "
+        "table are: mlp.",
+    ),
+    config_case(
+        "mlp-on-text_folder",
+        ["data=text_folder", "data.path=texts", "model=mlp"],
+        "Model `mlp` cannot take tokens input from `data=text_folder`; model families that fit "
+        "text_folder are: attention, lstm.",
     ),
     # model: one schema per family.
     config_case(
@@ -325,6 +484,7 @@ CONFIG_CASES = [
     ),
 ]
 # Data files: missing, the wrong kind, empty, truncated or corrupt.
+OWN_TABLE = ["data=table", "data.target=band"]
 FILE_CASES = [
     file_case(
         "fashion_mnist-folder-missing",
@@ -360,6 +520,107 @@ FILE_CASES = [
         LSTM_ON_IMDB,
         imdb_npz_without_test_labels,
         "`data.path`: the archive lacks the arrays y_test",
+    ),
+    # Your own table (`data.path` is the table; model=mlp, the default).
+    file_case(
+        "table-missing",
+        OWN_TABLE,
+        missing_table,
+        "`data.path`: file not found. Expected a table: a .csv or .tsv file with a header row, "
+        "or a .parquet file.",
+    ),
+    file_case("table-empty-file", OWN_TABLE, empty_table, "`data.path`: the file is empty."),
+    file_case(
+        "table-binary-bytes-named-csv",
+        OWN_TABLE,
+        binary_named_csv,
+        "`data.path`: it is not UTF-8 text (byte 128 cannot be decoded); save it as UTF-8.",
+    ),
+    file_case(
+        "table-one-column",
+        OWN_TABLE,
+        space_separated_table,
+        "`data.path`: it reads as 1 column (age city rooms member joined notes price band), "
+        "so no delimiter was recognised.",
+    ),
+    file_case(
+        "table-target-not-a-column",
+        ["data=table", "data.target=prize"],
+        homes_csv,
+        "Received an invalid value for `data.target`, expected a column of `data.path`: age, "
+        "city, rooms, member, joined, notes, price, band. Received: data.target=prize",
+        names_file=False,
+    ),
+    file_case(
+        "table-target-of-one-class",
+        OWN_TABLE,
+        single_class_target,
+        "The target `band` has a single class ('high') in the training rows; a classifier needs "
+        "at least two.",
+        names_file=False,
+    ),
+    file_case(
+        "table-too-many-classes-to-stratify",
+        OWN_TABLE,
+        twenty_classes_of_two_rows,
+        "The class 'c0' has 2 examples, too few to keep all 20 classes in both parts when 8 of "
+        "40 examples are held out; add examples of it, or set data.stratify=false.",
+        names_file=False,
+    ),
+    file_case(
+        "table-empty-column",
+        OWN_TABLE,
+        empty_column,
+        "Column `age` is empty in every row; drop it with data.drop=[age] or fill it in.",
+        names_file=False,
+    ),
+    file_case(
+        "table-numbers-mixed-with-text",
+        OWN_TABLE,
+        number_column_with_a_word,
+        "Column `age` holds numbers but also 'unknown' in row 6; clean the column, or set "
+        "data.column_types={age: string_category} to read it as categories.",
+        names_file=False,
+    ),
+    file_case(
+        "table-latin-1",
+        OWN_TABLE,
+        latin1_csv,
+        "`data.path`: it is not UTF-8 text (byte ",
+    ),
+    file_case(
+        "table-parquet-that-is-a-csv",
+        OWN_TABLE,
+        csv_named_parquet,
+        "`data.path`: it is not a readable Parquet file (",
+        "Parquet magic bytes not found",
+    ),
+    # Your own images and texts: one subfolder per class.
+    file_case(
+        "image_folder-without-class-folders",
+        IMAGE_FOLDER,
+        images_without_class_folders,
+        "holds no class subfolders. Expected a folder with one subfolder of images (PNG, JPEG, "
+        "BMP, GIF) per class.",
+    ),
+    file_case(
+        "image_folder-class-without-images",
+        IMAGE_FOLDER,
+        image_class_without_images,
+        "`data.path`: the class folders grey hold no images.",
+    ),
+    file_case(
+        "text_folder-of-one-class",
+        TEXT_FOLDER,
+        texts_of_one_class,
+        "`data.path`: it has a single class (food). Expected a folder with one subfolder of "
+        "UTF-8 .txt files per class.",
+    ),
+    file_case(
+        "text_folder-latin-1-file",
+        TEXT_FOLDER,
+        latin1_text_file,
+        "menu.txt is not UTF-8 text (byte 2 cannot be decoded).",
     ),
 ]
 # Rows run again as `python pipelines/train.py ...`: a bad value, an unknown group option,
@@ -427,9 +688,9 @@ def test_config_mistake_is_one_sentence_before_hydra_runs(tmp_path, capsys, argu
     assert not (tmp_path / "mlflow.db").exists()
 
 
-@pytest.mark.parametrize("arguments, write, fragments", FILE_CASES)
+@pytest.mark.parametrize("arguments, write, fragments, names_file", FILE_CASES)
 def test_data_file_mistake_is_one_sentence_and_leaves_the_store_alone(
-    finished_store, tmp_path, capsys, arguments, write, fragments
+    finished_store, tmp_path, capsys, arguments, write, fragments, names_file
 ):
     original, before = finished_store
     store = tmp_path / "store"
@@ -444,7 +705,9 @@ def test_data_file_mistake_is_one_sentence_and_leaves_the_store_alone(
         run_job(compose_config(arguments))
 
     assert stopped.value.code == 2
-    assert_one_sentence(capsys.readouterr().err, [*fragments, str(path)])
+    assert_one_sentence(
+        capsys.readouterr().err, [*fragments, str(path)] if names_file else fragments
+    )
     after = store_snapshot(store)
     assert "RUNNING" not in {status for _, status, *_ in after["runs"]}
     assert after == before
@@ -466,16 +729,33 @@ def test_config_mistake_in_a_real_process_writes_nothing(tmp_path, arguments, fr
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "arguments, write, fragments",
+    "arguments, write, fragments, names_file",
     [case for case in FILE_CASES if case.id == FILE_IN_A_REAL_PROCESS],
 )
-def test_data_file_mistake_in_a_real_process_opens_no_run(tmp_path, arguments, write, fragments):
+def test_data_file_mistake_in_a_real_process_opens_no_run(
+    tmp_path, arguments, write, fragments, names_file
+):
     path = write(tmp_path)
     overrides = [*store_overrides(tmp_path), *hydra_dirs(tmp_path), *arguments, f"data.path={path}"]
 
     result = run_cli("train", overrides)
 
     assert result.returncode == 2
-    assert_one_sentence(result.stderr, [*fragments, str(path)])
+    assert_one_sentence(result.stderr, [*fragments, str(path)] if names_file else fragments)
     assert not (tmp_path / "mlflow.db").exists()
     assert not (tmp_path / "outputs").exists()
+
+
+def test_an_unreadable_image_is_left_out_with_a_warning_naming_it(tmp_path, caplog):
+    images = write_image_folder(tmp_path / "images", per_class=4)
+    broken = images / "dark" / "broken.png"
+    broken.write_bytes(b"not a PNG: the download was cut short")
+
+    with caplog.at_level(logging.WARNING):
+        splits = load_image_folder(
+            str(images), image_size=[8, 8], color_mode="rgb", test_fraction=0.25, seed=0
+        )
+
+    assert len(splits.y_train) + len(splits.y_test) == 8
+    (warning,) = [record for record in caplog.records if record.levelno == logging.WARNING]
+    assert warning.getMessage().startswith(f"Leaving out {broken}: it is not a readable image")

@@ -23,6 +23,14 @@ def options(group: str) -> list[str]:
     return sorted(path.stem for path in (CONF / group).glob("*.yaml"))
 
 
+# The values a user must give for their own data, which no default can stand for.
+REQUIRED = {
+    "table": ["data.path=homes.csv", "data.target=price"],
+    "image_folder": ["data.path=photos"],
+    "text_folder": ["data.path=reviews"],
+}
+
+
 def settings_for(*overrides: str):
     return load_settings(compose_config(list(overrides)))
 
@@ -36,12 +44,7 @@ def compatible_model(data: str) -> str:
     "group, option", [(group, option) for group in GROUPS for option in options(group)]
 )
 def test_every_config_group_option_composes_and_validates(group, option):
-    overrides = [f"{group}={option}"]
-    if group == "data":
-        overrides.append(f"model={compatible_model(option)}")
-    if group == "model":
-        overrides.append("data=mnist")
-    settings = settings_for(*overrides)
+    settings = settings_for(*option_overrides(group, option))
     if group in ("data", "model", "optimizer"):
         assert getattr(settings, group).name == option
 
@@ -185,9 +188,11 @@ def test_each_default_is_set_once_in_the_yaml_or_the_schema(group, option):
 
 
 def option_overrides(group: str, option: str) -> list[str]:
+    """`group=option`, with what that option cannot run without (a file, a family)."""
     overrides = [f"{group}={option}"]
     if group == "data":
         overrides.append(f"model={compatible_model(option)}")
+        overrides += REQUIRED.get(option, [])
     if group == "model":
         overrides.append("data=mnist")
     return overrides

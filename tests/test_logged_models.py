@@ -15,8 +15,8 @@ from kerasmap.recording.store import open_experiment
 
 from pipeline_helpers import new_store
 
-# Loads each model with MLflow alone, predicts on zeros shaped like its signature, and
-# reports what it loaded; `kerasmap` cannot be imported at all in this process.
+# Loads each model with MLflow alone and predicts: on zeros shaped like its signature, or on
+# raw inputs (a table file's rows, an image file, strings); `kerasmap` cannot be imported.
 LOAD_WITHOUT_KERASMAP = """
 import json, sys
 
@@ -29,29 +29,49 @@ sys.meta_path.insert(0, RefuseKerasmap())
 
 import mlflow
 import numpy as np
+import pandas as pd
+from PIL import Image
 
-mlflow.set_tracking_uri(sys.argv[1])
-shapes = {}
-for uri in json.loads(sys.argv[2]):
-    model = mlflow.pyfunc.load_model(uri)
+
+def raw(kind, source):
+    if kind == "table":
+        return pd.read_csv(source).head(3)
+    if kind == "image":
+        return np.asarray(Image.open(source))[None]
+    if kind == "text":
+        return pd.DataFrame({"text": source})
     spec = model.metadata.get_input_schema().inputs[0]
-    batch = np.zeros([2 if size == -1 else size for size in spec.shape], dtype=spec.type)
-    shapes[uri] = list(np.asarray(model.predict(batch)).shape)
+    return np.zeros([2 if size == -1 else size for size in spec.shape], dtype=spec.type)
+
+
+shapes = {}
+for store, uri, kind, source in json.loads(sys.argv[1]):
+    mlflow.set_tracking_uri(store)
+    model = mlflow.pyfunc.load_model(uri)
+    shapes[uri] = list(np.asarray(model.predict(raw(kind, source))).shape)
 print(json.dumps({"shapes": shapes, "kerasmap_imported": "kerasmap" in sys.modules}))
 """
 
 
 @pytest.mark.slow
-def test_every_family_loads_and_predicts_in_a_process_without_kerasmap(family_runs, tmp_path):
-    uris = {family: f"runs:/{run.info.run_id}/model" for family, run in family_runs.runs.items()}
+def test_every_model_loads_and_predicts_in_a_process_without_kerasmap(
+    family_runs, own_runs, tmp_path
+):
+    family_store = f"sqlite:///{family_runs.folder}/mlflow.db"
+    loads = [
+        (family_store, f"runs:/{run.info.run_id}/model", "zeros", None)
+        for run in family_runs.runs.values()
+    ]
+    own_folder, runs = own_runs
+    own_store = f"sqlite:///{own_folder}/mlflow.db"
+    for name, kind, source in (
+        ("classification", "table", str(own_folder / "homes.csv")),
+        ("images", "image", str(own_folder / "images" / "dark" / "0.png")),
+        ("texts", "text", ["goal team", "bread soup"]),
+    ):
+        loads.append((own_store, f"runs:/{runs[name].info.run_id}/model", kind, source))
     result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            LOAD_WITHOUT_KERASMAP,
-            f"sqlite:///{family_runs.folder}/mlflow.db",
-            json.dumps(list(uris.values())),
-        ],
+        [sys.executable, "-c", LOAD_WITHOUT_KERASMAP, json.dumps(loads)],
         cwd=tmp_path,  # outside the repository
         capture_output=True,
         text=True,
@@ -60,7 +80,9 @@ def test_every_family_loads_and_predicts_in_a_process_without_kerasmap(family_ru
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["kerasmap_imported"] is False
-    assert report["shapes"] == {uri: [2, 10] for uri in uris.values()}
+    shapes = [report["shapes"][uri] for _, uri, _, _ in loads]
+    # Ten digits for each family; label, probability and two classes for a table and texts.
+    assert shapes == [[2, 10]] * 4 + [[3, 4], [1, 2], [2, 4]]
 
 
 def test_loading_through_kerasmap_refuses_a_model_that_would_run_code(tmp_path):

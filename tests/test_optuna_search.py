@@ -176,10 +176,11 @@ def test_a_bad_sweeper_option_stops_the_sweep_with_one_sentence(tmp_path, overri
     assert not (tmp_path / "sweep" / "0").exists()
 
 
-def test_a_short_search_on_kerasmap_records_each_trial_and_the_best(tmp_path):
+def test_a_search_of_cross_validations_optimises_the_mean_over_folds(tmp_path):
     tiny = ["data=moons", "data.num_samples=200", "trainer.epochs=2", "model.hidden_units=[8]"]
     sweep_dir = tmp_path / "sweep"
-    arguments = ["hparams_search=optuna", "hydra.sweeper.n_trials=2", *tiny]
+    arguments = ["hparams_search=optuna", "hydra.sweeper.n_trials=2", "trainer.folds=2", *tiny]
+    arguments += ["tracking.log_model=false"]
     arguments += [*store_overrides(new_store(tmp_path)), f"hydra.sweep.dir={sweep_dir}"]
     result = run_cli("train", ["-m", *arguments])
     assert result.returncode == 0, result.stderr
@@ -187,6 +188,11 @@ def test_a_short_search_on_kerasmap_records_each_trial_and_the_best(tmp_path):
     jobs = runs[runs[f"tags.{sweep_tags.ROLE_TAG}"] == sweep_tags.ROLE_JOB]
     assert len(jobs) == 2
     assert (jobs["status"] == "FINISHED").all()
+    assert set(jobs["tags.kerasmap.cv_role"]) == {"parent"}  # each trial: a 2-fold run
+    for _, job in jobs.iterrows():
+        folds = runs[runs["tags.mlflow.parentRunId"] == job.run_id]
+        assert len(folds) == 2
+        assert job["metrics.best_val_loss"] == pytest.approx(folds["metrics.best_val_loss"].mean())
     assert jobs["params.optimizer.learning_rate"].nunique() == 2
     assert all(1e-4 <= float(rate) <= 1e-2 for rate in jobs["params.optimizer.learning_rate"])
     results = results_of(sweep_dir)

@@ -4,9 +4,10 @@ import re
 
 import mlflow
 import pytest
-from browser import rendered_dom
 
 from kerasmap.recording.ui_links import run_url
+
+from browser import rendered_dom
 
 pytestmark = pytest.mark.slow
 

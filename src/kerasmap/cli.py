@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 
 from kerasmap.config.compose import CONFIG_DIR
+from kerasmap.config.preflight import with_open_mappings
 from kerasmap.console import quiet_progress_bars
 from kerasmap.errors import KerasmapError
 
@@ -58,6 +59,7 @@ def start(hydra_main: Callable, config_name: str, checks: Iterable[Callable] = (
     """
     from kerasmap.sweeps import close_open_sweeps
 
+    sys.argv[1:] = with_open_mappings(sys.argv[1:])
     preflight(config_name, sys.argv[1:], checks)
     quiet_progress_bars()
     signal.signal(signal.SIGTERM, _interrupt)

@@ -45,8 +45,11 @@ def quiet_tensorflow() -> None:
     import tensorflow as tf
 
     tf.get_logger().setLevel(logging.ERROR)
-    # A new SQLite store announces its tables being created; nothing to act on.
-    logging.getLogger("mlflow.store.db.utils").setLevel(logging.WARNING)
+    # MLflow's INFO lines (a new store's tables, checking an input example) ask nothing of
+    # the user; kerasmap prints the run's link itself. MLflow sets its level on import.
+    import mlflow  # noqa: F401
+
+    logging.getLogger("mlflow").setLevel(logging.WARNING)
 
 
 @contextlib.contextmanager
@@ -76,6 +79,8 @@ def print_run_summary(run_id: str, metrics: dict[str, float], run_url: str) -> N
     tested = {name: value for name, value in sorted(metrics.items()) if name.startswith("test_")}
     print(f"\nRun {run_id} finished.")
     for name, value in tested.items():
-        print(f"  {name:<16} {value:.4f}")
+        spread = metrics.get(f"std_{name}")  # a cross-validation reports mean and deviation
+        print(f"  {name:<16} {value:.4f}" + (f" +/- {spread:.4f}" if spread is not None else ""))
     print(f"  View it:        {run_url}")
-    print(f"  Evaluate it:    make evaluate RUN={run_id}")
+    if not any(name.startswith("std_") for name in metrics):  # a cross-validation has no model
+        print(f"  Evaluate it:    make evaluate RUN={run_id}")

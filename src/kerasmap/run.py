@@ -1,22 +1,53 @@
 """One tracked training run: prepare data -> build -> fit -> evaluate, in one MLflow run.
 
 `train(cfg)` is what `pipelines/train.py`, `make rerun` and the tests call; `run_job(cfg)`
-is the Hydra task, which also records a failed sweep job and lets the sweep go on.
+is the Hydra task, which also records a failed sweep job and lets the sweep go on. With
+`trainer.folds` or `trainer.repeats` above 1, `train` hands over to
+`kerasmap.cross_validation`, which places one run per fold or seed under a parent.
 """
 
 import logging
+from dataclasses import dataclass, field
 
 from omegaconf import DictConfig, OmegaConf
 
-from kerasmap.config import load_settings
+from kerasmap.config import KerasmapConfig, load_settings
 from kerasmap.errors import KerasmapError, TrainingDivergedError
 
 log = logging.getLogger(__name__)
 DIVERGED_WEIGHTS_ARTIFACT = "diverged/best_weights.weights.h5"
 
 
+@dataclass(frozen=True)
+class Placement:
+    """Where a run goes in MLflow, and what keeps its backup apart from its siblings'.
+
+    Args:
+        name: The run's name.
+        parent_id: The run to nest it under, or `None`.
+        tags: Tags besides the ones every run gets.
+        part: E.g. `{"fold": 2, "repeat": 0}` for a fold of a cross-validation.
+    """
+
+    name: str
+    parent_id: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    part: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a finished run reports: where it is, its best monitored value, its test metrics."""
+
+    run_id: str
+    experiment_id: str
+    tracking_uri: str
+    best: float
+    metrics: dict[str, float]
+
+
 def train(cfg: DictConfig, overrides: list[str] | None = None) -> float:
-    """Runs the four stages in one MLflow run and returns the best `trainer.monitor` value.
+    """Trains as configured, tracked in MLflow, and returns the best `trainer.monitor` value.
 
     Args:
         cfg: The composed config.
@@ -24,54 +55,87 @@ def train(cfg: DictConfig, overrides: list[str] | None = None) -> float:
             the ones Hydra received.
 
     Returns:
-        The best value of the monitored validation metric (for sweepers).
+        The best value of the monitored validation metric (its mean over folds and
+        repeats), for sweepers.
 
     Raises:
         KerasmapError: For a mistake the user can fix (a bad value, an unreadable file,
             a tracking server that does not answer) or a diverging loss.
     """
     settings = load_settings(cfg)  # Bad values fail here, before TensorFlow is imported.
-    from kerasmap.console import quiet_tensorflow
+    from kerasmap.console import print_run_summary, quiet_tensorflow
+    from kerasmap.recording.ui_links import run_url
+    from kerasmap.sweeps import current_sweep_job
 
     quiet_tensorflow()
+    overrides = overrides if overrides is not None else _hydra_overrides()
+    if settings.trainer.folds > 1 or settings.trainer.repeats > 1:
+        from kerasmap.cross_validation import cross_validate
+
+        result = cross_validate(cfg, settings, overrides)
+    else:
+        job = current_sweep_job()
+        name = settings.tracking.run_name or run_name_for(cfg)
+        placement = Placement(
+            job.run_name(name) if job else name,
+            parent_id=job.parent_id if job else None,
+            tags=job.tags() if job else {},
+        )
+        result = train_run(cfg, settings, overrides, placement)
+    url = run_url(result.tracking_uri, result.experiment_id, result.run_id)
+    print_run_summary(result.run_id, result.metrics, url)
+    return result.best
+
+
+def train_run(
+    cfg: DictConfig,
+    settings: KerasmapConfig,
+    overrides: list[str],
+    placement: Placement,
+    fold: tuple[int, int] | None = None,
+) -> RunResult:
+    """Runs the four stages in one MLflow run, placed as told; a killed one resumes.
+
+    Args:
+        cfg: The composed config, recorded with the run.
+        settings: The validated settings to train with.
+        overrides: The command-line overrides, recorded with the run.
+        placement: The run's name, parent and tags.
+        fold: `(k, K)`: validate on fold k of K. Defaults to `None`.
+    """
     from kerasmap import stages
     from kerasmap.recording import run_record
     from kerasmap.recording.lifecycle import tracked_run
     from kerasmap.recording.reachability import usable_tracking_uri
     from kerasmap.recording.resume import ResumePoint, find_resume_point, remember_run
     from kerasmap.recording.store import open_experiment
-    from kerasmap.sweeps import current_sweep_job
     from kerasmap.training.precision import resolve_precision
 
     tracking = settings.tracking
     tracking_uri = usable_tracking_uri(tracking.uri, tracking.required)
-    bundle = stages.prepare(settings)
+    bundle = stages.prepare(settings, fold)
     experiment_id = open_experiment(tracking_uri, tracking.experiment, tracking.artifact_root)
     precision = resolve_precision(settings.trainer.precision)
     config = OmegaConf.to_container(cfg, resolve=True)
     resume = (
-        find_resume_point(settings.trainer.backup_dir, config)
+        find_resume_point(settings.trainer.backup_dir, config | placement.part)
         if settings.trainer.resume
         else ResumePoint(folder=None, run_id=None)
     )
-    job = current_sweep_job()
-    base_name = tracking.run_name or run_name_for(cfg)
     with tracked_run(
         experiment_id,
-        run_name=job.run_name(base_name) if job else base_name,
-        tags=run_record.run_tags(bundle, precision) | (job.tags() if job else {}),
-        parent_run_id=job.parent_id if job else None,
+        run_name=placement.name,
+        tags=run_record.run_tags(bundle, precision) | placement.tags,
+        parent_run_id=placement.parent_id,
         run_id=resume.run_id,
     ) as run:
-        if resume.run_id is None:
-            run_record.log_config(
-                config, overrides if overrides is not None else _hydra_overrides()
-            )
-        if resume.folder is not None:
+        if resume.folder is not None:  # first, so a kill from now on continues this run
             remember_run(resume.folder, run.info.run_id)
+        if resume.run_id is None:
+            run_record.log_config(config, overrides)
+            run_record.log_data_description(bundle)
         best, metrics = _fit_and_record(settings, bundle, precision, backup_dir=resume.folder)
-    _print_summary(run.info.run_id, experiment_id, tracking_uri, metrics)
-    return best
+    return RunResult(run.info.run_id, experiment_id, tracking_uri, best, metrics)
 
 
 def _fit_and_record(settings, bundle, precision: str, backup_dir):
@@ -79,7 +143,7 @@ def _fit_and_record(settings, bundle, precision: str, backup_dir):
     from kerasmap import stages
     from kerasmap.recording import run_record
     from kerasmap.recording.epoch_logger import EpochLogger
-    from kerasmap.recording.logged_model import log_keras_model
+    from kerasmap.recording.logged_model import log_keras_model, log_raw_input_model
     from kerasmap.recording.results import log_results
 
     model = stages.build(settings, bundle, precision)
@@ -97,16 +161,11 @@ def _fit_and_record(settings, bundle, precision: str, backup_dir):
         raise
     evaluation = stages.evaluate(model, bundle)
     best = log_results(history, evaluation, bundle, settings.trainer.monitor)
-    if settings.tracking.log_model:
-        log_keras_model(model, bundle.input_example)
+    if settings.tracking.log_model and bundle.input_kind in ("table", "text"):
+        log_raw_input_model(model, bundle)
+    elif settings.tracking.log_model:
+        log_keras_model(model, bundle.input_example, class_names=bundle.class_names)
     return best, evaluation.metrics
-
-
-def _print_summary(run_id: str, experiment_id: str, tracking_uri: str, metrics: dict) -> None:
-    from kerasmap.console import print_run_summary
-    from kerasmap.recording.ui_links import run_url
-
-    print_run_summary(run_id, metrics, run_url(tracking_uri, experiment_id, run_id))
 
 
 def run_job(cfg: DictConfig) -> float:

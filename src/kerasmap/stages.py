@@ -9,6 +9,7 @@ from pathlib import Path
 import keras
 
 from kerasmap.config import KerasmapConfig
+from kerasmap.config.root import require_monitor_exists
 from kerasmap.data import prepare_data
 from kerasmap.data.bundle import DatasetBundle
 from kerasmap.evaluation.evaluate import Evaluation, evaluate_model
@@ -21,21 +22,28 @@ from kerasmap.training.schedules import make_learning_rate, plateau_callback
 from kerasmap.training.seeding import seed_everything
 
 
-def prepare(settings: KerasmapConfig) -> DatasetBundle:
-    """Stage 1: seeds everything, loads the dataset and builds its tf.data pipelines."""
+def prepare(settings: KerasmapConfig, fold: tuple[int, int] | None = None) -> DatasetBundle:
+    """Stage 1: seeds everything, loads the dataset and builds its tf.data pipelines.
+
+    With `fold=(k, K)`, fold k of a K-fold split of the training examples validates.
+    """
     seed_everything(settings.seed, settings.trainer.deterministic)
     data = settings.data
-    return prepare_data(
+    bundle = prepare_data(
         data.name,
-        task=data.TASK,
+        kind_task=data.TASK,
         modality=data.MODALITY,
         batch_size=settings.trainer.batch_size,
         seed=settings.seed,
         val_fraction=data.val_fraction,
         limit=data.limit,
         augment=data.augment,
+        fold=fold,
         **data.loader_options(),
     )
+    # A table's task is known only now that it is read (`data.task=auto`).
+    require_monitor_exists(settings.trainer.monitor, bundle.task)
+    return bundle
 
 
 def build(settings: KerasmapConfig, bundle: DatasetBundle, precision: str) -> keras.Model:
@@ -51,6 +59,18 @@ def build(settings: KerasmapConfig, bundle: DatasetBundle, precision: str) -> ke
             task=bundle.task,
             **options,
         )
+    if bundle.target_scale is not None:
+        # The head predicts standardised targets; this layer turns them back into the
+        # target's units, so a large target does not need a large learning rate.
+        mean, std = bundle.target_scale
+        unscale = keras.layers.Normalization(
+            mean=mean, variance=std**2, invert=True, dtype="float32"
+        )
+        model = keras.Model(model.inputs, unscale(model.outputs[0]), name=model.name)
+    if bundle.preprocessor is not None:
+        # One model from raw inputs to the head, so the logged model takes raw inputs.
+        outputs = model(bundle.preprocessor.output)
+        model = keras.Model(bundle.preprocessor.input, outputs, name=settings.model.name)
     loss, metrics = loss_and_metrics(bundle.task)
     optimizer = optimizer_for(settings, bundle.steps_per_epoch)
     model.compile(optimizer=optimizer, loss=loss, metrics=metrics)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from original_formats import ragged_array, write_cifar_tarball, write_idx
+from own_files import write_image_folder, write_table, write_text_folder
 
 
 @pytest.fixture
@@ -84,3 +85,21 @@ def imdb_file(tmp_path) -> SimpleNamespace:
         y_test=data.y_test,
     )
     return data
+
+
+@pytest.fixture
+def table_file(tmp_path) -> SimpleNamespace:
+    """A small CSV of mixed columns (see tests/own_files.py)."""
+    return SimpleNamespace(path=write_table(tmp_path / "homes.csv"))
+
+
+@pytest.fixture
+def image_folder_dir(tmp_path) -> SimpleNamespace:
+    """PNGs of two classes in one subfolder each."""
+    return SimpleNamespace(path=write_image_folder(tmp_path / "images"))
+
+
+@pytest.fixture
+def text_folder_dir(tmp_path) -> SimpleNamespace:
+    """`.txt` documents of two topics in one subfolder each."""
+    return SimpleNamespace(path=write_text_folder(tmp_path / "texts"))

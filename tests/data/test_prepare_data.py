@@ -23,14 +23,19 @@ TINY_FILES = {
     "imdb": "imdb_file",
     "mnist": "mnist_file",
     "moons": None,
+    "table": "table_file",
+    "image_folder": "image_folder_dir",
+    "text_folder": "text_folder_dir",
 }
+# What a dataset needs besides its file: a table, the column to predict.
+MORE_OPTIONS = {"table": ["data.target=band", "data.drop=[price]"]}
 SETTINGS = {"batch_size": 4, "seed": 0, "val_fraction": 0.25, "limit": None, "augment": False}
 INPUT_RANKS = {"image": 3, "tokens": 1, "features": 1}
 
 
 def kind(schema) -> dict[str, str]:
     """The task and modality a dataset's schema gives `prepare_data`."""
-    return {"task": schema.TASK, "modality": schema.MODALITY}
+    return {"kind_task": schema.TASK, "modality": schema.MODALITY}
 
 
 def test_datasets_are_exactly_those_with_a_config():
@@ -43,11 +48,11 @@ def test_each_config_kind_fits_what_its_loader_returns(name, request):
     overrides = [f"data={name}"]
     if TINY_FILES[name] is not None:
         overrides.append(f"data.path={request.getfixturevalue(TINY_FILES[name]).path}")
-    data = OmegaConf.to_object(compose_config(overrides).data)
+    data = OmegaConf.to_object(compose_config([*overrides, *MORE_OPTIONS.get(name, [])]).data)
 
     bundle = prepare_data(name, **kind(data), **SETTINGS, **data.loader_options())
 
-    inputs, targets = (np.concatenate(parts) for parts in zip(*bundle.test, strict=True))
+    targets = np.concatenate([np.asarray(batch) for _, batch in bundle.test])
     assert len(bundle.input_shape) == INPUT_RANKS[data.MODALITY]
     if data.TASK == "regression":
         assert (bundle.num_classes, bundle.class_names) == (1, ())
@@ -56,10 +61,13 @@ def test_each_config_kind_fits_what_its_loader_returns(name, request):
         assert set(np.unique(targets)) <= set(range(bundle.num_classes))
     if data.TASK == "binary":
         assert bundle.num_classes == 2
-    if data.MODALITY == "tokens":
+    if data.MODALITY != "tokens":
+        assert bundle.vocab_size is None
+    elif bundle.preprocessor is None:  # token ids; raw texts are vectorised in the model
+        inputs = np.concatenate([np.asarray(batch) for batch, _ in bundle.test])
         assert 0 <= inputs.min() and inputs.max() < bundle.vocab_size
     else:
-        assert bundle.vocab_size is None
+        assert bundle.vocab_size == bundle.preprocessor.layers[-1].vocabulary_size()
 
 
 def test_importing_the_package_and_its_loaders_does_not_import_tensorflow():

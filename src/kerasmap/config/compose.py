@@ -7,7 +7,7 @@ from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from kerasmap.config.preflight import explain
+from kerasmap.config.preflight import explain, with_open_mappings
 from kerasmap.errors import ConfigError
 from kerasmap.recording.secrets import HIDDEN
 
@@ -25,7 +25,7 @@ def compose_config(
     """
     try:
         with initialize_config_dir(config_dir=config_dir, version_base="1.3"):
-            return compose(config_name, overrides=overrides)
+            return compose(config_name, overrides=with_open_mappings(overrides))
     except (HydraException, OmegaConfBaseException) as error:
         raise ConfigError(explain(error, overrides)) from None
 

@@ -49,6 +49,10 @@ class DataConfig:
         """Returns the keyword arguments of this dataset's loader function."""
         return {key: getattr(self, key) for key in self.LOADER_KEYS}
 
+    def known_task(self) -> str | None:
+        """The task, when the config alone tells it (before any file is read)."""
+        return self.TASK or None
+
 
 @dataclass
 class ImageDataConfig(DataConfig):
@@ -99,3 +103,114 @@ class MoonsDataConfig(DataConfig):
             self.num_samples >= 10, "data.num_samples", self.num_samples, "an integer >= 10"
         )
         checks.require_non_negative("data.noise", self.noise)
+
+
+TABLE_TASKS = ("auto", "multiclass", "binary", "regression")
+
+
+@dataclass
+class TableDataConfig(DataConfig):
+    """A user's table: a CSV, TSV or Parquet file with a target column and feature columns."""
+
+    KIND: ClassVar[str] = "table"
+    MODALITY: ClassVar[str] = "features"  # what the model family reads, after preprocessing
+    LOADER_KEYS: ClassVar[tuple[str, ...]] = (
+        "path",
+        "target",
+        "task",
+        "features",
+        "drop",
+        "test_path",
+        "test_fraction",
+        "stratify",
+        "column_types",
+    )
+
+    path: str = MISSING
+    target: str = MISSING
+    task: str = MISSING
+    features: list[str] | None = MISSING
+    drop: list[str] = MISSING
+    test_path: str | None = MISSING
+    test_fraction: float = MISSING
+    stratify: bool = MISSING
+    column_types: dict[str, str] = MISSING
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        from kerasmap.serving.pyfunc_model import COLUMN_TYPES
+
+        checks.require_choice("data.task", self.task, TABLE_TASKS)
+        checks.require(
+            0 < self.test_fraction < 1,
+            "data.test_fraction",
+            self.test_fraction,
+            "a float in (0, 1)",
+        )
+        for column, column_type in self.column_types.items():
+            checks.require_choice(f"data.column_types.{column}", column_type, COLUMN_TYPES)
+
+    def known_task(self) -> str | None:
+        return None if self.task == "auto" else self.task
+
+
+@dataclass
+class ImageFolderConfig(DataConfig):
+    """A user's folder of images, one subfolder per class."""
+
+    KIND: ClassVar[str] = "image_folder"
+    MODALITY: ClassVar[str] = "image"
+    TASK: ClassVar[str] = "multiclass"
+    LOADER_KEYS: ClassVar[tuple[str, ...]] = ("path", "image_size", "color_mode", "test_fraction")
+
+    path: str = MISSING
+    image_size: list[int] = MISSING
+    color_mode: str = MISSING
+    test_fraction: float = MISSING
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        checks.require(
+            len(self.image_size) == 2 and all(side >= 1 for side in self.image_size),
+            "data.image_size",
+            self.image_size,
+            "[height, width], two integers >= 1",
+        )
+        checks.require_choice("data.color_mode", self.color_mode, ("grayscale", "rgb", "rgba"))
+        checks.require(
+            0 < self.test_fraction < 1,
+            "data.test_fraction",
+            self.test_fraction,
+            "a float in (0, 1)",
+        )
+
+
+@dataclass
+class TextFolderConfig(DataConfig):
+    """A user's folder of `.txt` files, one subfolder per class."""
+
+    KIND: ClassVar[str] = "text_folder"
+    MODALITY: ClassVar[str] = "tokens"  # what the model family reads, after TextVectorization
+    TASK: ClassVar[str] = "multiclass"
+    LOADER_KEYS: ClassVar[tuple[str, ...]] = (
+        "path",
+        "max_tokens",
+        "sequence_length",
+        "test_fraction",
+    )
+
+    path: str = MISSING
+    max_tokens: int = MISSING
+    sequence_length: int = MISSING
+    test_fraction: float = MISSING
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        checks.require(self.max_tokens >= 3, "data.max_tokens", self.max_tokens, "an integer >= 3")
+        checks.require_positive("data.sequence_length", self.sequence_length)
+        checks.require(
+            0 < self.test_fraction < 1,
+            "data.test_fraction",
+            self.test_fraction,
+            "a float in (0, 1)",
+        )

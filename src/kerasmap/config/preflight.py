@@ -26,6 +26,18 @@ from omegaconf.errors import (
 from kerasmap.config import load_settings
 from kerasmap.errors import ConfigError
 
+# Keys whose value is a mapping the user fills in (`data.column_types={age: numeric}`).
+# Hydra adds keys to a mapping only when the override starts with `++`; kerasmap adds it.
+OPEN_MAPPINGS = ("data.column_types",)
+
+
+def with_open_mappings(overrides: list[str]) -> list[str]:
+    """`overrides`, with `++` before each one that fills an open mapping."""
+    return [
+        f"++{override}" if override.split("=", 1)[0] in OPEN_MAPPINGS else override
+        for override in overrides
+    ]
+
 
 def check_overrides(config_dir: str, config_name: str, arguments: list[str]) -> None:
     """Composes `config_name` with the command-line `arguments` as Hydra would.
@@ -42,7 +54,7 @@ def check_overrides(config_dir: str, config_name: str, arguments: list[str]) -> 
     overrides = [argument for argument in arguments if not argument.startswith("hydra")]
     try:
         with initialize_config_dir(config_dir=config_dir, version_base="1.3"):
-            cfg = compose(config_name, overrides=overrides)
+            cfg = compose(config_name, overrides=with_open_mappings(overrides))
         load_settings(cfg)
     except ConfigError:
         raise
@@ -58,7 +70,11 @@ def explain(error: Exception, overrides: list[str]) -> str:
         return _unparsable(overrides)
     if isinstance(error, MissingMandatoryValue):
         key = error.full_key
-        return f"Received no value for `{key}`, which every run needs. Received: ~{key}"
+        received = _override_for(key, overrides)
+        return (
+            f"Received no value for `{key}`, which this run needs: add {key}=<value>. "
+            f"Received: {received if received != key else 'nothing'}"
+        )
     if "Ambiguous value for argument" in str(error):
         override = str(error).split("'", 2)[1]
         return (

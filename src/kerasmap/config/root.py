@@ -42,7 +42,8 @@ class KerasmapConfig:
         family = type(self.model).NAME
         checks.require_choice("model.name", self.model.name, (family,))
         _require_family_fits_data(self.model, self.data)
-        _require_monitor_exists(self.trainer.monitor, self.data.TASK)
+        if self.data.known_task():
+            require_monitor_exists(self.trainer.monitor, self.data.known_task())
 
 
 def _require_family_fits_data(model: ModelConfig, data: DataConfig) -> None:
@@ -54,6 +55,7 @@ def _require_family_fits_data(model: ModelConfig, data: DataConfig) -> None:
         )
 
 
-def _require_monitor_exists(monitor: str, task: str) -> None:
+def require_monitor_exists(monitor: str, task: str) -> None:
+    """`trainer.monitor` must be a validation metric the task's model reports."""
     allowed = ("val_loss", *(f"val_{metric}" for metric in TASK_METRICS[task]))
     checks.require_choice("trainer.monitor", monitor, allowed)

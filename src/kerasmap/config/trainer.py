@@ -46,7 +46,7 @@ class LRScheduleConfig:
 
 @dataclass
 class TrainerConfig:
-    """Epochs, batch size, early stopping, schedule, precision and determinism."""
+    """Epochs, batch size, early stopping, schedule, precision, determinism, cross-validation."""
 
     epochs: int = MISSING
     batch_size: int = MISSING
@@ -57,6 +57,8 @@ class TrainerConfig:
     deterministic: bool = MISSING
     resume: bool = MISSING
     backup_dir: str = MISSING
+    folds: int = MISSING
+    repeats: int = MISSING
 
     def __post_init__(self) -> None:
         checks.require_positive("trainer.epochs", self.epochs)
@@ -69,3 +71,5 @@ class TrainerConfig:
             "a validation metric name such as 'val_loss' or 'val_accuracy'",
         )
         checks.require_choice("trainer.precision", self.precision, PRECISIONS)
+        checks.require_positive("trainer.folds", self.folds)
+        checks.require_positive("trainer.repeats", self.repeats)

@@ -39,20 +39,22 @@ def datasets() -> list[str]:
 def prepare_data(
     name: str,
     *,
-    task: str,
+    kind_task: str,
     modality: str,
     batch_size: int,
     seed: int,
     val_fraction: float,
     limit: int | None,
     augment: bool,
+    fold: tuple[int, int] | None = None,
     **loader_options,
 ) -> DatasetBundle:
     """Loads the dataset `name` and builds its train, validation and test pipelines.
 
     Args:
         name: A dataset with a loader, see `datasets()`.
-        task: One of `"multiclass"`, `"binary"`, `"regression"`.
+        kind_task: The task of the dataset's kind: `"multiclass"`, `"binary"` or
+            `"regression"`; empty when the loader decides it from the data (tables).
         modality: One of `"image"`, `"tokens"`, `"features"`.
         batch_size: Examples per batch.
         seed: Seed of the validation split, the shuffle and the augmentation;
@@ -60,6 +62,8 @@ def prepare_data(
         val_fraction: Fraction of the training examples held out for validation.
         limit: Keep only the first `limit` training examples; `None` keeps all.
         augment: Randomly flip and shift training image batches.
+        fold: `(k, K)`: validate on fold k of K instead of a `val_fraction` split.
+            Defaults to `None`.
         **loader_options: Keyword arguments of the dataset's loader, e.g.
             `path`, `num_words`, `maxlen`, `num_samples`, `noise`.
 
@@ -80,11 +84,12 @@ def prepare_data(
 
     return make_datasets(
         splits,
-        task=task,
+        task=kind_task,
         modality=modality,
         batch_size=batch_size,
         seed=seed,
         val_fraction=val_fraction,
         limit=limit,
         augment=augment,
+        fold=fold,
     )

@@ -1,6 +1,8 @@
 """The in-memory form every dataset loader returns, before tf.data."""
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -45,3 +47,26 @@ class ArraySplits:
             class_names=tuple(class_names),
             fingerprint=fingerprint,
         )
+
+
+@dataclass(frozen=True)
+class RawSplits(ArraySplits):
+    """A user's files as splits of raw inputs, which the model preprocesses itself.
+
+    Args:
+        input_kind: What the logged model takes: `"table"` (named columns), `"image"` (uint8
+            pixels of any size) or `"text"` (strings).
+        task: The task the data poses, decided by the loader (tables) or its kind.
+        preprocessor: Builds the in-model preprocessing (a `keras.Model` from raw inputs to
+            what a family reads) from the training split's inputs.
+        stratify: Whether the validation split keeps the class proportions.
+        description: What the run records about the data: column types, class names, ...
+        raw_example: A few test inputs as a user gives them to the logged model.
+    """
+
+    input_kind: str = ""
+    task: str = ""
+    preprocessor: Callable[[Any], Any] | None = None
+    stratify: bool = False
+    description: dict = field(default_factory=dict)
+    raw_example: Any = None

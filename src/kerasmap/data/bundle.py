@@ -1,7 +1,7 @@
 """What the prepare stage hands to the build, fit and evaluate stages."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -32,6 +32,14 @@ class DatasetBundle:
             training batches from epoch k on, each epoch in its own seeded order;
             fit with `steps_per_epoch`. A run resumed at epoch k uses it.
         steps_per_epoch: Training batches in one epoch.
+        preprocessor: For a user's files, the in-model preprocessing: a `keras.Model`
+            from the raw inputs (a table's columns, images of any size, texts) to
+            `input_shape`; `None` when the pipeline feeds the model directly.
+        input_kind: What the logged model takes for a user's files: `"table"`, `"image"`
+            or `"text"`; empty for the built-in datasets.
+        description: What the run records about a user's data (column types, task, ...).
+        target_scale: For regression, the training targets' mean and standard deviation:
+            the model predicts in units of these, then scales back.
     """
 
     train: Any
@@ -50,3 +58,7 @@ class DatasetBundle:
     vocab_size: int | None = None
     train_from_epoch: Callable[[int], Any] | None = None
     steps_per_epoch: int = 0
+    preprocessor: Any = None
+    input_kind: str = ""
+    description: dict = field(default_factory=dict)
+    target_scale: tuple[float, float] | None = None

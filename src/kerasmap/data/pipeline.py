@@ -5,9 +5,10 @@ import math
 import numpy as np
 import tensorflow as tf
 
-from kerasmap.data.arrays import ArraySplits
+from kerasmap.data.arrays import ArraySplits, RawSplits
 from kerasmap.data.bundle import DatasetBundle
 from kerasmap.data.preprocessing import make_augmenter, make_scaler
+from kerasmap.data.splits import fold_split, stratified_split
 from kerasmap.errors import ConfigError
 
 TARGET_DTYPES = {"multiclass": np.int32, "binary": np.float32, "regression": np.float32}
@@ -25,6 +26,7 @@ def make_datasets(
     val_fraction: float,
     limit: int | None = None,
     augment: bool = False,
+    fold: tuple[int, int] | None = None,
 ) -> DatasetBundle:
     """Carves a validation split, scales inputs and builds the `tf.data` pipelines.
 
@@ -40,6 +42,8 @@ def make_datasets(
             Defaults to `None`.
         augment: Randomly flip and shift training image batches; ignored for
             non-image data. Defaults to `False`.
+        fold: `(k, K)`: validate on fold k of a K-fold split of the training examples
+            instead of a `val_fraction` split. Defaults to `None`.
 
     Returns:
         A `DatasetBundle`: `train_from_epoch(k)` streams the training batches of epoch k
@@ -48,22 +52,49 @@ def make_datasets(
     Raises:
         ConfigError: If `val_fraction` leaves the training or validation split empty.
     """
+    task = getattr(splits, "task", "") or task
     target_dtype = TARGET_DTYPES[task]
-    x_train, y_train = splits.x_train[:limit], splits.y_train[:limit].astype(target_dtype)
-    train_index, val_index = split_validation(len(x_train), val_fraction, seed, limit)
-    scaler = make_scaler(modality, x_train[train_index])
+    x_train, y_train = _head(splits.x_train, limit), splits.y_train[:limit].astype(target_dtype)
+    raw = isinstance(splits, RawSplits)
+    labels = y_train if (raw and splits.stratify) or (fold and task != "regression") else None
+    if fold is None:
+        train_index, val_index = split_validation(
+            len(y_train),
+            val_fraction,
+            seed,
+            limit,
+            labels,
+            splits.class_names,
+            can_unstratify=getattr(splits, "input_kind", "") == "table",
+        )
+    else:
+        train_index, val_index = fold_split(
+            len(y_train), *fold, seed, labels, class_names=splits.class_names
+        )
+    x_fit = _take(x_train, train_index)
+    if raw:  # the model preprocesses its raw inputs itself
+        scaler, preprocessor = _unchanged, splits.preprocessor(x_fit)
+        input_shape, input_example = preprocessor.output_shape[1:], splits.raw_example
+        vocab_size = _vocabulary_size(preprocessor) if modality == "tokens" else None
+    else:
+        scaler, preprocessor = make_scaler(modality, x_fit), None
+        input_shape = splits.x_train.shape[1:]
+        input_example = scaler(splits.x_test[:NUM_INPUT_EXAMPLES]).numpy()
+        vocab_size = splits.vocab_size
     augmenter = make_augmenter(seed) if augment and modality == "image" else None
     train_from_epoch = _training_stream(
-        x_train[train_index], y_train[train_index], scaler, batch_size, seed, augmenter
+        x_fit, y_train[train_index], scaler, batch_size, seed, augmenter
     )
     steps_per_epoch = math.ceil(len(train_index) / batch_size)
+    y_test = splits.y_test.astype(target_dtype)
+    y_fit = y_train[train_index]
     return DatasetBundle(
         train=train_from_epoch(0).take(steps_per_epoch),
         train_from_epoch=train_from_epoch,
         steps_per_epoch=steps_per_epoch,
-        val=_to_dataset(x_train[val_index], y_train[val_index], scaler, batch_size),
-        test=_to_dataset(splits.x_test, splits.y_test.astype(target_dtype), scaler, batch_size),
-        input_shape=tuple(int(size) for size in splits.x_train.shape[1:]),
+        val=_to_dataset(_take(x_train, val_index), y_train[val_index], scaler, batch_size),
+        test=_to_dataset(splits.x_test, y_test, scaler, batch_size),
+        input_shape=tuple(int(size) for size in input_shape),
         num_classes=1 if task == "regression" else len(splits.class_names),
         class_names=splits.class_names,
         task=task,
@@ -71,14 +102,52 @@ def make_datasets(
         fingerprint=splits.fingerprint,
         num_train=len(train_index),
         num_val=len(val_index),
-        num_test=len(splits.x_test),
-        input_example=scaler(splits.x_test[:NUM_INPUT_EXAMPLES]).numpy(),
-        vocab_size=splits.vocab_size,
+        num_test=len(y_test),
+        input_example=input_example,
+        vocab_size=vocab_size,
+        preprocessor=preprocessor,
+        input_kind=getattr(splits, "input_kind", ""),
+        description=getattr(splits, "description", {}),
+        target_scale=(float(y_fit.mean()), float(y_fit.std()) or 1.0)
+        if task == "regression"
+        else None,
     )
 
 
+def _head(inputs, limit):
+    """The first `limit` examples of an array, or of each array of a table's columns."""
+    return (
+        {name: values[:limit] for name, values in inputs.items()}
+        if isinstance(inputs, dict)
+        else inputs[:limit]
+    )
+
+
+def _take(inputs, index):
+    return (
+        {name: values[index] for name, values in inputs.items()}
+        if isinstance(inputs, dict)
+        else inputs[index]
+    )
+
+
+def _unchanged(inputs):
+    return inputs
+
+
+def _vocabulary_size(preprocessor) -> int:
+    (vectorizer,) = [layer for layer in preprocessor.layers if hasattr(layer, "vocabulary_size")]
+    return int(vectorizer.vocabulary_size())
+
+
 def split_validation(
-    num_examples: int, val_fraction: float, seed: int, limit: int | None = None
+    num_examples: int,
+    val_fraction: float,
+    seed: int,
+    limit: int | None = None,
+    labels: np.ndarray | None = None,
+    class_names: tuple[str, ...] = (),
+    can_unstratify: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Picks a seeded, disjoint validation subset of the training examples.
 
@@ -88,6 +157,11 @@ def split_validation(
         seed: Seed of the random choice.
         limit: The `data.limit` in effect, only for the error message.
             Defaults to `None`.
+        labels: Each example's class, to keep the class proportions in both splits;
+            `None` picks at random. Defaults to `None`.
+        class_names: The classes' names, for an error message. Defaults to `()`.
+        can_unstratify: Whether `data.stratify=false` is a way out, for an error message.
+            Defaults to `False`.
 
     Returns:
         `(train_index, val_index)`: sorted indices into the training examples.
@@ -102,6 +176,8 @@ def split_validation(
             f"at least one of the {num_examples} training examples in each of the training and "
             f"validation splits. Received: data.val_fraction={val_fraction}, data.limit={limit}"
         )
+    if labels is not None:
+        return stratified_split(labels, num_val, seed, class_names, can_unstratify)
     order = np.random.default_rng(seed).permutation(num_examples)
     return np.sort(order[num_val:]), np.sort(order[:num_val])
 
@@ -123,7 +199,7 @@ def _training_stream(inputs, targets, scaler, batch_size, seed, augmenter=None):
 
     def one_epoch(epoch):
         epoch_seed = tf.cast(seed, tf.int64) * EPOCH_SEED_STRIDE + epoch
-        batches = dataset.shuffle(len(inputs), seed=epoch_seed).batch(batch_size)
+        batches = dataset.shuffle(len(targets), seed=epoch_seed).batch(batch_size)
         if augmenter is not None:
             batches = batches.map(
                 lambda x, y: (augmenter(x, training=True), y), num_parallel_calls=tf.data.AUTOTUNE

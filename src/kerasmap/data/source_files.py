@@ -5,29 +5,33 @@ from pathlib import Path
 from kerasmap.errors import DataError
 
 
-def invalid_path(path: str | Path, problem: str, expected: str) -> DataError:
+def invalid_path(
+    path: str | Path, problem: str, expected: str, key: str = "data.path"
+) -> DataError:
     """Builds the one-sentence error for a `data.path` that cannot be used.
 
     Args:
         path: The `data.path` value the user gave.
         problem: What is wrong with it, e.g. `"file not found"`.
         expected: What `data.path` should point at, e.g. ``"the original `mnist.npz`"``.
+        key: The config key that named the file. Defaults to `"data.path"`.
 
     Returns:
         A `DataError` to raise.
     """
     return DataError(
-        f"Received an invalid value for `data.path`: {problem}. "
-        f"Expected {expected}. Received: data.path={path}"
+        f"Received an invalid value for `{key}`: {problem}. Expected {expected}. "
+        f"Received: {key}={path}"
     )
 
 
-def check_file(path: str | Path, expected: str) -> Path:
+def check_file(path: str | Path, expected: str, key: str = "data.path") -> Path:
     """Checks that `path` is an existing, non-empty file.
 
     Args:
         path: The `data.path` value the user gave.
         expected: What the file should be, for the error message.
+        key: The config key that named the file. Defaults to `"data.path"`.
 
     Returns:
         `path` as a `Path`.
@@ -37,11 +41,11 @@ def check_file(path: str | Path, expected: str) -> Path:
     """
     file = Path(path)
     if not file.exists():
-        raise invalid_path(path, "file not found", expected)
+        raise invalid_path(path, "file not found", expected, key)
     if not file.is_file():
-        raise invalid_path(path, "it is a directory, not a file", expected)
+        raise invalid_path(path, "it is a directory, not a file", expected, key)
     if file.stat().st_size == 0:
-        raise invalid_path(path, "the file is empty", expected)
+        raise invalid_path(path, "the file is empty", expected, key)
     return file
 
 

@@ -19,11 +19,15 @@ class Evaluation:
             classification also `test_macro_f1`.
         confusion: Confusion matrix for classification, else `None`.
         report: Per-class precision / recall / F1 for classification, else `None`.
+        targets: The true values, for regression; else `None`.
+        predictions: The predicted values, for regression; else `None`.
     """
 
     metrics: dict[str, float]
     confusion: np.ndarray | None = None
     report: pd.DataFrame | None = None
+    targets: np.ndarray | None = None
+    predictions: np.ndarray | None = None
 
 
 def predicted_classes(model: keras.Model, inputs, task: str) -> np.ndarray:
@@ -34,8 +38,23 @@ def predicted_classes(model: keras.Model, inputs, task: str) -> np.ndarray:
     return outputs.argmax(axis=-1)
 
 
+def _regression(model, bundle: DatasetBundle, metrics: dict, targets: np.ndarray) -> Evaluation:
+    """MSE, MAE, RMSE and R^2 on the test split, with the values for the plots."""
+    predictions = model.predict(bundle.test.map(lambda x, y: x), verbose=0).reshape(-1)
+    errors = predictions - targets
+    mse = float(np.mean(errors**2))
+    spread = float(np.sum((targets - targets.mean()) ** 2))
+    metrics |= {
+        "test_mse": mse,
+        "test_rmse": mse**0.5,
+        "test_r2": 1 - float(np.sum(errors**2)) / spread if spread else float("nan"),
+    }
+    return Evaluation(metrics=metrics, targets=targets, predictions=predictions)
+
+
 def evaluate_model(model: keras.Model, bundle: DatasetBundle) -> Evaluation:
-    """Computes test metrics and, for classification, the confusion matrix and report.
+    """Computes test metrics: for classification with the confusion matrix and report, for
+    regression MSE, MAE, RMSE and R^2 with the predictions.
 
     Args:
         model: The fitted model (holding its best weights).
@@ -46,9 +65,9 @@ def evaluate_model(model: keras.Model, bundle: DatasetBundle) -> Evaluation:
     """
     scores = model.evaluate(bundle.test, return_dict=True, verbose=0)
     metrics = {f"test_{name}": float(value) for name, value in scores.items()}
-    if bundle.task == "regression":
-        return Evaluation(metrics=metrics)
     labels = np.concatenate([np.asarray(y) for _, y in bundle.test.as_numpy_iterator()])
+    if bundle.task == "regression":
+        return _regression(model, bundle, metrics, labels)
     predictions = predicted_classes(model, bundle.test.map(lambda x, y: x), bundle.task)
     matrix = confusion_matrix(labels, predictions, len(bundle.class_names))
     report = per_class_report(matrix, bundle.class_names)

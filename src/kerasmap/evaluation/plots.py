@@ -51,3 +51,27 @@ def plot_confusion_matrix(matrix: np.ndarray, class_names) -> Figure:
     axis.set_title("Confusion matrix (test split)")
     figure.tight_layout()
     return figure
+
+
+def plot_regression(targets: np.ndarray, predictions: np.ndarray) -> Figure:
+    """Predicted against true values, and the residuals against the predictions."""
+    figure, (scatter, residuals) = plt.subplots(1, 2, figsize=(10, 4))
+    scatter.scatter(targets, predictions, s=8, alpha=0.6)
+    low, high = (
+        float(min(targets.min(), predictions.min())),
+        float(max(targets.max(), predictions.max())),
+    )
+    scatter.plot([low, high], [low, high], color="grey", linestyle="--", label="predicted = true")
+    scatter.set_xlabel("true")
+    scatter.set_ylabel("predicted")
+    scatter.set_title("Predicted against true (test split)")
+    scatter.legend()
+    residuals.scatter(predictions, predictions - targets, s=8, alpha=0.6)
+    residuals.axhline(0, color="grey", linestyle="--")
+    residuals.set_xlabel("predicted")
+    residuals.set_ylabel("predicted - true")
+    residuals.set_title("Residuals (test split)")
+    for axis in (scatter, residuals):
+        axis.grid(alpha=0.3)
+    figure.tight_layout()
+    return figure

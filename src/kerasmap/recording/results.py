@@ -8,7 +8,7 @@ from mlflow import MlflowClient
 
 from kerasmap.data.bundle import DatasetBundle
 from kerasmap.evaluation.evaluate import Evaluation
-from kerasmap.evaluation.plots import plot_confusion_matrix, plot_learning_curves
+from kerasmap.evaluation.plots import plot_confusion_matrix, plot_learning_curves, plot_regression
 from kerasmap.tasks import MONITORED_METRICS, natural_direction
 
 
@@ -51,6 +51,10 @@ def log_results(
         plot_learning_curves(epochs, MONITORED_METRICS[bundle.task]),
         "plots/learning_curves.png",
     )
+    if evaluation.predictions is not None:
+        _log_figure(
+            plot_regression(evaluation.targets, evaluation.predictions), "plots/regression.png"
+        )
     if evaluation.confusion is not None:
         _log_figure(
             plot_confusion_matrix(evaluation.confusion, bundle.class_names),

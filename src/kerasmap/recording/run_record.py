@@ -47,19 +47,27 @@ def flatten_params(config: dict) -> dict[str, str]:
     return {key: str(value) for key, value in flat.items()}
 
 
-def log_config(config: dict, overrides: list[str]) -> None:
+def log_config(config: dict, overrides: list[str], run_id: str | None = None) -> None:
     """Logs every resolved config value as a param, plus the config and overrides as files.
 
     Credentials never reach the store: values of secret-named keys are hidden and
-    passwords inside URIs (`http://user:password@host`) are masked.
+    passwords inside URIs (`http://user:password@host`) are masked. `run_id` names a run
+    that is not the active one (a cross-validation's parent).
     """
     config = redact_config(config)
-    mlflow.log_params(flatten_params(config))
-    mlflow.log_text(yaml.safe_dump(config, sort_keys=False), "config/config.yaml")
+    mlflow.log_params(flatten_params(config), run_id=run_id)
+    mlflow.log_text(yaml.safe_dump(config, sort_keys=False), "config/config.yaml", run_id=run_id)
     mlflow.log_text(
         "\n".join(redact_override(override) for override in overrides) + "\n",
         "config/overrides.txt",
+        run_id=run_id,
     )
+
+
+def log_data_description(bundle: DatasetBundle) -> None:
+    """Logs what was learned about a user's data (column types, task, class names)."""
+    if bundle.description:
+        mlflow.log_dict(bundle.description, "data/description.json")
 
 
 def log_model_summary(model: keras.Model) -> None:

@@ -7,6 +7,8 @@ import mlflow
 import pandas as pd
 
 from kerasmap.config import checks
+from kerasmap.cross_validation import ROLE_TAG as CV_ROLE_TAG
+from kerasmap.cross_validation import STD_PREFIX
 from kerasmap.errors import ConfigError
 from kerasmap.recording.secrets import redact_text
 from kerasmap.sweeps import ROLE_PARENT, ROLE_TAG, SWEEP_ID_TAG, SWEPT_KEYS_PARAM
@@ -55,7 +57,9 @@ def compare_runs(
     checks.require_choice("direction", direction, DIRECTIONS)
     runs = _search_runs(experiment, sweep_id, tags or {})
     roles = runs.get(f"tags.{ROLE_TAG}", pd.Series(None, index=runs.index, dtype=object))
-    parents, jobs = runs[roles == ROLE_PARENT], runs[roles != ROLE_PARENT]
+    # A cross-validation is one row: its parent, with the mean and deviation of its folds.
+    members = runs.get(f"tags.{CV_ROLE_TAG}", pd.Series(None, index=runs.index)) == "member"
+    parents, jobs = runs[roles == ROLE_PARENT], runs[(roles != ROLE_PARENT) & ~members]
     if jobs.empty:
         _raise_no_runs(experiment, sweep_id, tags)
     metrics = _present(jobs, "metrics.")
@@ -72,7 +76,11 @@ def compare_runs(
             "run_name": ranked.get("tags.mlflow.runName"),
             "status": ranked["status"],
             **{param: _numbers_where_possible(_param_values(ranked, param)) for param in params},
-            **{name: ranked[f"metrics.{name}"] for name in shown_metrics},
+            **{
+                column: ranked[f"metrics.{name}"]
+                for shown in shown_metrics
+                for column, name in _with_deviation(shown, metrics)
+            },
             "wall_seconds": (ranked["end_time"] - ranked["start_time"]).dt.total_seconds(),
         }
     ).reset_index(drop=True)
@@ -166,6 +174,12 @@ def _shown_metrics(metrics: list[str], metric: str) -> list[str]:
     test = [name for name in TEST_METRICS if name in metrics][:1]
     chosen = best + test + [name for name in (metric, "epochs_run") if name in metrics]
     return list(dict.fromkeys(chosen))
+
+
+def _with_deviation(name: str, metrics: list[str]) -> list[tuple[str, str]]:
+    """The column of a metric, and of its standard deviation where runs recorded one."""
+    deviation = f"{STD_PREFIX}{name}"
+    return [(name, name)] + ([(f"{name}_std", deviation)] if deviation in metrics else [])
 
 
 def _rank(jobs: pd.DataFrame, metric: str, ascending: bool) -> pd.DataFrame:

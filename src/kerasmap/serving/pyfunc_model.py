@@ -1,0 +1,137 @@
+"""A model trained on your own files as MLflow's pyfunc serves it: raw rows or texts in, labels out.
+
+This file is logged with each such model (MLflow's "models from code") and runs when the
+model loads, so it imports nothing from kerasmap: numpy, pandas, Keras and MLflow only. The
+training pipeline imports the same functions, so a table is turned into model inputs in
+exactly one way, when training and when predicting.
+
+Keras needs tensors; a table has columns of numbers, text, dates and missing cells. The
+conversion below only changes representation: numbers and booleans become float32 with NaN
+for a missing cell, dates become days since 1970-01-01 (Keras has no date type), categories
+and text become strings with `MISSING_TOKEN` for a missing cell. Everything learned (medians,
+vocabularies, scales) is done by Keras layers inside the model.
+"""
+
+import json
+from pathlib import Path
+
+import mlflow
+import numpy as np
+import pandas as pd
+
+MISSING_TOKEN = "(missing)"
+TRUE_WORDS = frozenset({"true", "yes", "y", "t", "1"})
+FALSE_WORDS = frozenset({"false", "no", "n", "f", "0"})
+NUMBER_TYPES = ("numeric", "integer_category", "boolean", "datetime")  # float32 inputs
+STRING_TYPES = ("string_category", "text")  # string inputs
+COLUMN_TYPES = NUMBER_TYPES + STRING_TYPES
+INFO_FILE = "model_info.json"
+
+
+class UnusableInputError(ValueError):
+    """The input lacks a column the model reads, or holds a value it cannot read."""
+
+
+def column_to_array(values: pd.Series, column_type: str) -> np.ndarray:
+    """One table column as the model input it feeds, shape `(n, 1)`.
+
+    Raises:
+        UnusableInputError: If a value cannot be read as `column_type`.
+    """
+    if column_type in STRING_TYPES:
+        text = values.astype("string").fillna(MISSING_TOKEN)
+        return text.to_numpy(dtype=object).reshape(-1, 1)
+    if column_type == "boolean":
+        numbers = values.map(_truth, na_action="ignore")
+        _require_none(numbers.isna() & values.notna(), values, "true or false")
+    elif column_type == "datetime":
+        dates = pd.to_datetime(values, errors="coerce", format="mixed")
+        unreadable = dates.isna() & values.notna()
+        _require_none(unreadable, values, "a date")
+        numbers = (dates - pd.Timestamp("1970-01-01")) / pd.Timedelta(days=1)
+    else:
+        numbers = pd.to_numeric(values, errors="coerce")
+        _require_none(numbers.isna() & values.notna(), values, "a number")
+    return numbers.to_numpy(dtype=np.float32, na_value=np.nan).reshape(-1, 1)
+
+
+def _truth(value) -> float:
+    """1 for a word of truth (true, yes, 1, ...), 0 for one of falsehood, NaN for anything else."""
+    word = str(value).strip().lower()
+    return 1.0 if word in TRUE_WORDS else 0.0 if word in FALSE_WORDS else np.nan
+
+
+def _require_none(unreadable: pd.Series, values: pd.Series, what: str) -> None:
+    if unreadable.any():
+        row = unreadable.idxmax()
+        raise UnusableInputError(
+            f"Column `{values.name}` holds {values[row]!r} at index {row}, which is not {what}."
+        )
+
+
+def table_to_inputs(frame: pd.DataFrame, column_types: dict[str, str]) -> dict[str, np.ndarray]:
+    """The model's inputs from a table: one array per column the model reads.
+
+    Raises:
+        UnusableInputError: If a column is missing or holds a value of the wrong kind.
+    """
+    missing = [column for column in column_types if column not in frame.columns]
+    if missing:
+        raise UnusableInputError(
+            f"The input lacks the columns {', '.join(missing)}; the model reads "
+            f"{', '.join(column_types)}."
+        )
+    return {
+        column: column_to_array(frame[column], column_type)
+        for column, column_type in column_types.items()
+    }
+
+
+def texts_to_inputs(frame: pd.DataFrame) -> np.ndarray:
+    """The model's input from documents: the first column, one document per row."""
+    column = frame[frame.columns[0]] if isinstance(frame, pd.DataFrame) else pd.Series(frame)
+    return column.astype("string").fillna("").to_numpy(dtype=object)
+
+
+def outputs_to_table(outputs: np.ndarray, task: str, class_names: list[str]) -> pd.DataFrame:
+    """The model's outputs as a table: the label, its probability and each class's."""
+    outputs = np.asarray(outputs, dtype=np.float64)
+    if task == "regression":
+        return pd.DataFrame({"prediction": outputs.reshape(-1)})
+    if task == "binary":
+        positive = outputs.reshape(-1)
+        outputs = np.stack([1 - positive, positive], axis=1)
+    best = outputs.argmax(axis=1)
+    table = pd.DataFrame(
+        {"label": [class_names[index] for index in best], "probability": outputs.max(axis=1)}
+    )
+    for index, name in enumerate(class_names):
+        table[f"probability_{name}"] = outputs[:, index]
+    return table
+
+
+class KerasmapModel(mlflow.pyfunc.PythonModel):
+    """Loads the Keras model (safe mode) and what it needs to read raw inputs and name labels."""
+
+    def load_context(self, context):
+        import keras
+
+        self.info = json.loads(Path(context.artifacts["model_info"]).read_text())
+        self.model = keras.saving.load_model(context.artifacts["keras_model"], safe_mode=True)
+
+    def predict(self, context, model_input: pd.DataFrame, params=None) -> pd.DataFrame:
+        import tensorflow as tf
+
+        if self.info["input"] == "table":
+            inputs = table_to_inputs(pd.DataFrame(model_input), self.info["column_types"])
+            inputs = {name: tf.constant(array) for name, array in inputs.items()}
+        else:
+            inputs = tf.constant(texts_to_inputs(model_input))
+        outputs = self.model.predict(inputs, verbose=0)
+        return outputs_to_table(outputs, self.info["task"], self.info["class_names"])
+
+
+# MLflow runs this file under a module name of its own when it loads a model; set the model
+# then, and not when the training pipeline imports the functions above.
+if __name__.startswith("code_model_"):
+    mlflow.models.set_model(KerasmapModel())
