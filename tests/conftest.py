@@ -100,6 +100,10 @@ def own_runs(tmp_path_factory):
     """One run of each kind of own data, trained in this process into one store."""
     folder = new_store(tmp_path_factory.mktemp("own_runs"))
     table = write_table(folder / "homes.csv")
+    images = write_image_folder(folder / "images")
+    texts = write_text_folder(folder / "texts")
+    data_files = [table, images, *sorted(images.rglob("*")), texts, *sorted(texts.rglob("*"))]
+    before = files_as_they_are(data_files)
     runs = {
         "classification": train_in_process(
             folder,
@@ -121,7 +125,7 @@ def own_runs(tmp_path_factory):
         "images": train_in_process(
             folder,
             "data=image_folder",
-            f"data.path={write_image_folder(folder / 'images')}",
+            f"data.path={images}",
             "data.image_size=[16,16]",
             "model=cnn",
             "model.filters=[8]",
@@ -131,7 +135,7 @@ def own_runs(tmp_path_factory):
         "texts": train_in_process(
             folder,
             "data=text_folder",
-            f"data.path={write_text_folder(folder / 'texts')}",
+            f"data.path={texts}",
             "data.sequence_length=16",
             "data.max_tokens=50",
             "model=lstm",
@@ -140,7 +144,22 @@ def own_runs(tmp_path_factory):
         ),
     }
     mlflow.set_tracking_uri(None)
-    return folder, runs
+    return SimpleNamespace(
+        folder=folder,
+        runs=runs,
+        data_before=before,
+        data_after=files_as_they_are(data_files),
+    )
+
+
+def files_as_they_are(paths) -> dict:
+    """Each path's bytes and modification time (folders: their entries), to compare later."""
+    return {
+        str(path): sorted(map(str, path.iterdir()))
+        if path.is_dir()
+        else (path.read_bytes(), path.stat().st_mtime_ns)
+        for path in paths
+    }
 
 
 @pytest.fixture(scope="session")

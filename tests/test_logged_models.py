@@ -62,7 +62,7 @@ def test_every_model_loads_and_predicts_in_a_process_without_kerasmap(
         (family_store, f"runs:/{run.info.run_id}/model", "zeros", None)
         for run in family_runs.runs.values()
     ]
-    own_folder, runs = own_runs
+    own_folder, runs = own_runs.folder, own_runs.runs
     own_store = f"sqlite:///{own_folder}/mlflow.db"
     for name, kind, source in (
         ("classification", "table", str(own_folder / "homes.csv")),

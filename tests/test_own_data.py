@@ -18,7 +18,7 @@ from pipeline_helpers import TINY_MOONS, artifact_paths, new_store, train_in_pro
 
 
 def use(own_runs):
-    folder, runs = own_runs
+    folder, runs = own_runs.folder, own_runs.runs
     mlflow.set_tracking_uri(f"sqlite:///{folder}/mlflow.db")
     return folder, runs
 
@@ -105,6 +105,10 @@ def test_a_text_folder_model_takes_raw_strings(own_runs):
         "probability_sport",
     ]
     assert json.loads(model.metadata.to_json())["metadata"]["class_names"] == ["food", "sport"]
+
+
+def test_training_only_reads_the_users_files(own_runs):
+    assert own_runs.data_after == own_runs.data_before
 
 
 @pytest.fixture(scope="module")
