@@ -6,6 +6,17 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
+HOMES_TYPES = {  # the column types kerasmap infers for `homes_table()`
+    "age": "numeric",
+    "city": "string_category",
+    "rooms": "integer_category",
+    "member": "boolean",
+    "joined": "datetime",
+    "notes": "text",
+    "price": "numeric",
+    "band": "string_category",
+}
+
 
 def homes_table(rows: int = 240, seed: int = 0) -> pd.DataFrame:
     """A table with numeric, integer, string, boolean, date and free-text columns.

@@ -13,7 +13,7 @@ from PIL import Image
 from kerasmap.cross_validation import FOLD_TAG, ROLE_TAG
 from kerasmap.reports.comparison import compare_runs
 
-from own_files import homes_table, write_table
+from own_files import HOMES_TYPES, homes_table, write_table
 from pipeline_helpers import TINY_MOONS, artifact_paths, new_store, train_in_process
 
 
@@ -33,14 +33,8 @@ def test_a_table_trains_as_classification_and_records_its_column_types(own_runs)
     assert run.info.status == "FINISHED"
     assert run.data.tags["task"] == "binary"
     recorded = description(run)
-    assert recorded["column_types"] == {
-        "age": "numeric",
-        "city": "string_category",
-        "rooms": "integer_category",
-        "member": "boolean",
-        "joined": "datetime",
-        "notes": "text",
-    }
+    features = {name: kind for name, kind in HOMES_TYPES.items() if name not in ("price", "band")}
+    assert recorded["column_types"] == features
     assert recorded["class_names"] == ["high", "low"]
     assert recorded["task_reason"] == "the target has 2 distinct values"
     assert {"plots/confusion_matrix.png", "data/description.json"} <= artifact_paths(

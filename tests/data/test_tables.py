@@ -12,18 +12,7 @@ from kerasmap.data.tables import decide_task, infer_column_types, read_table
 from kerasmap.errors import ConfigError, DataError
 from kerasmap.serving.pyfunc_model import column_to_array
 
-from own_files import homes_table, write_table
-
-HOMES_TYPES = {
-    "age": "numeric",
-    "city": "string_category",
-    "rooms": "integer_category",
-    "member": "boolean",
-    "joined": "datetime",
-    "notes": "text",
-    "price": "numeric",
-    "band": "string_category",
-}
+from own_files import HOMES_TYPES, homes_table, write_table
 
 
 def write_semicolons(path, frame):
