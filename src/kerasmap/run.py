@@ -143,7 +143,7 @@ def _fit_and_record(settings, bundle, precision: str, backup_dir):
     from kerasmap import stages
     from kerasmap.recording import run_record
     from kerasmap.recording.epoch_logger import EpochLogger
-    from kerasmap.recording.logged_model import log_keras_model, log_raw_input_model
+    from kerasmap.recording.logged_model import log_model
     from kerasmap.recording.results import log_results
 
     model = stages.build(settings, bundle, precision)
@@ -161,10 +161,8 @@ def _fit_and_record(settings, bundle, precision: str, backup_dir):
         raise
     evaluation = stages.evaluate(model, bundle)
     best = log_results(history, evaluation, bundle, settings.trainer.monitor)
-    if settings.tracking.log_model and bundle.input_kind in ("table", "text"):
-        log_raw_input_model(model, bundle)
-    elif settings.tracking.log_model:
-        log_keras_model(model, bundle.input_example, class_names=bundle.class_names)
+    if settings.tracking.log_model:
+        log_model(model, bundle)
     return best, evaluation.metrics
 
 

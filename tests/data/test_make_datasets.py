@@ -100,31 +100,37 @@ def test_limit_keeps_the_first_training_examples():
     assert bundle.num_test == 10
 
 
-def test_images_are_scaled_to_unit_range():
+def test_images_reach_the_model_as_stored_and_its_first_layer_scales_them():
     splits = image_splits()
     bundle = make_datasets(splits, **IMAGES, batch_size=8, seed=0, val_fraction=0.25)
 
     test_inputs = inputs_of(bundle.test)
     assert test_inputs.dtype == np.float32 and test_inputs.shape == (12, 8, 8, 3)
-    np.testing.assert_allclose(test_inputs, splits.x_test / 255.0, rtol=1e-6)
-    assert 0.0 <= inputs_of(bundle.train).min() and inputs_of(bundle.train).max() <= 1.0
-    np.testing.assert_allclose(bundle.input_example, splits.x_test[:5] / 255.0, rtol=1e-6)
-    assert bundle.input_example.dtype == np.float32
+    np.testing.assert_array_equal(test_inputs, splits.x_test)
+    scaled = np.asarray(bundle.preprocessor(inputs_of(bundle.train)))
+    assert 0.0 <= scaled.min() and scaled.max() <= 1.0
+    np.testing.assert_allclose(bundle.preprocessor(test_inputs), splits.x_test / 255.0, rtol=1e-6)
+    np.testing.assert_array_equal(bundle.input_example, splits.x_test[:5])
+    assert bundle.input_example.dtype == np.uint8
     assert (bundle.input_shape, bundle.num_classes) == ((8, 8, 3), 10)
-    assert (bundle.modality, bundle.fingerprint) == ("image", "images")
+    assert (bundle.modality, bundle.input_kind, bundle.fingerprint) == ("image", "image", "images")
 
 
-def test_features_are_standardised_with_training_statistics_only():
+def test_features_are_standardised_inside_the_model_with_training_statistics_only():
     splits = feature_splits()
     bundle = make_datasets(splits, **FEATURES, batch_size=32, seed=3, val_fraction=0.25)
 
     train_index, _ = split_validation(200, 0.25, seed=3)
     mean, std = splits.x_train[train_index].mean(0), splits.x_train[train_index].std(0)
-    train_inputs = inputs_of(bundle.train)
-    np.testing.assert_allclose(train_inputs.mean(0), 0.0, atol=1e-5)
-    np.testing.assert_allclose(train_inputs.std(0), 1.0, atol=1e-5)
-    np.testing.assert_allclose(inputs_of(bundle.test), (splits.x_test - mean) / std, rtol=1e-5)
-    np.testing.assert_allclose(bundle.input_example, ((splits.x_test - mean) / std)[:5], rtol=1e-5)
+    standardised = np.asarray(bundle.preprocessor(inputs_of(bundle.train)))
+    np.testing.assert_allclose(standardised.mean(0), 0.0, atol=1e-5)
+    np.testing.assert_allclose(standardised.std(0), 1.0, atol=1e-5)
+    test_inputs = inputs_of(bundle.test)
+    np.testing.assert_allclose(test_inputs, splits.x_test)
+    np.testing.assert_allclose(
+        bundle.preprocessor(test_inputs), (splits.x_test - mean) / std, rtol=1e-5
+    )
+    np.testing.assert_allclose(bundle.input_example, splits.x_test[:5])
 
 
 @pytest.mark.parametrize(

@@ -99,7 +99,7 @@ def test_mnist_file(mnist_file):
     bundle = prepare_data("mnist", **kind(ImageDataConfig), **settings, path=str(mnist_file.path))
 
     assert (bundle.num_train, bundle.num_val, bundle.num_test) == (6, 2, 6)
-    np.testing.assert_allclose(bundle.input_example[..., 0], mnist_file.x_test[:5] / 255.0)
+    np.testing.assert_array_equal(bundle.input_example[..., 0], mnist_file.x_test[:5])
 
 
 def test_cifar10_tarball_with_augmentation(cifar_file):

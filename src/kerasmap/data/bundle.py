@@ -25,18 +25,17 @@ class DatasetBundle:
         num_train: Number of training examples after the validation split.
         num_val: Number of validation examples.
         num_test: Number of test examples.
-        input_example: A few test inputs exactly as the model receives them
-            (after scaling), for the logged model's signature and input example.
+        input_example: A few test inputs as they are stored (raw pixels, features, token
+            ids, a table's rows), for the logged model's signature and input example.
         vocab_size: Token vocabulary size for `"tokens"` data, else `None`.
         train_from_epoch: `train_from_epoch(k)` returns the endless stream of
             training batches from epoch k on, each epoch in its own seeded order;
             fit with `steps_per_epoch`. A run resumed at epoch k uses it.
         steps_per_epoch: Training batches in one epoch.
-        preprocessor: For a user's files, the in-model preprocessing: a `keras.Model`
-            from the raw inputs (a table's columns, images of any size, texts) to
-            `input_shape`; `None` when the pipeline feeds the model directly.
-        input_kind: What the logged model takes for a user's files: `"table"`, `"image"`
-            or `"text"`; empty for the built-in datasets.
+        preprocessor: The in-model preprocessing: a `keras.Model` from the raw inputs (a
+            table's columns, images, texts, features) to `input_shape`; `None` for token ids.
+        input_kind: What the logged model takes: `"table"`, `"image"`, `"text"`,
+            `"features"` or `"tokens"`.
         description: What the run records about a user's data (column types, task, ...).
         target_scale: For regression, the training targets' mean and standard deviation:
             the model predicts in units of these, then scales back.

@@ -7,7 +7,7 @@ import tensorflow as tf
 
 from kerasmap.data.arrays import ArraySplits, RawSplits
 from kerasmap.data.bundle import DatasetBundle
-from kerasmap.data.preprocessing import make_augmenter, make_scaler
+from kerasmap.data.preprocessing import builtin_preprocessor, make_augmenter, make_caster
 from kerasmap.data.splits import fold_split, stratified_split
 from kerasmap.errors import ConfigError
 
@@ -28,7 +28,7 @@ def make_datasets(
     augment: bool = False,
     fold: tuple[int, int] | None = None,
 ) -> DatasetBundle:
-    """Carves a validation split, scales inputs and builds the `tf.data` pipelines.
+    """Carves a validation split, casts inputs and builds the `tf.data` pipelines.
 
     Args:
         splits: The dataset's train and test arrays.
@@ -72,18 +72,19 @@ def make_datasets(
             len(y_train), *fold, seed, labels, class_names=splits.class_names
         )
     x_fit = _take(x_train, train_index)
-    if raw:  # the model preprocesses its raw inputs itself
-        scaler, preprocessor = _unchanged, splits.preprocessor(x_fit)
-        input_shape, input_example = preprocessor.output_shape[1:], splits.raw_example
+    # The model preprocesses its raw inputs itself, so the logged model takes raw inputs.
+    if raw:
+        cast, preprocessor = _unchanged, splits.preprocessor(x_fit)
+        input_example = splits.raw_example
         vocab_size = _vocabulary_size(preprocessor) if modality == "tokens" else None
     else:
-        scaler, preprocessor = make_scaler(modality, x_fit), None
-        input_shape = splits.x_train.shape[1:]
-        input_example = scaler(splits.x_test[:NUM_INPUT_EXAMPLES]).numpy()
+        cast, preprocessor = make_caster(modality), builtin_preprocessor(modality, x_fit)
+        input_example = splits.x_test[:NUM_INPUT_EXAMPLES]
         vocab_size = splits.vocab_size
+    input_shape = preprocessor.output_shape[1:] if preprocessor else splits.x_train.shape[1:]
     augmenter = make_augmenter(seed) if augment and modality == "image" else None
     train_from_epoch = _training_stream(
-        x_fit, y_train[train_index], scaler, batch_size, seed, augmenter
+        x_fit, y_train[train_index], cast, batch_size, seed, augmenter
     )
     steps_per_epoch = math.ceil(len(train_index) / batch_size)
     y_test = splits.y_test.astype(target_dtype)
@@ -92,8 +93,8 @@ def make_datasets(
         train=train_from_epoch(0).take(steps_per_epoch),
         train_from_epoch=train_from_epoch,
         steps_per_epoch=steps_per_epoch,
-        val=_to_dataset(_take(x_train, val_index), y_train[val_index], scaler, batch_size),
-        test=_to_dataset(splits.x_test, y_test, scaler, batch_size),
+        val=_to_dataset(_take(x_train, val_index), y_train[val_index], cast, batch_size),
+        test=_to_dataset(splits.x_test, y_test, cast, batch_size),
         input_shape=tuple(int(size) for size in input_shape),
         num_classes=1 if task == "regression" else len(splits.class_names),
         class_names=splits.class_names,
@@ -106,7 +107,7 @@ def make_datasets(
         input_example=input_example,
         vocab_size=vocab_size,
         preprocessor=preprocessor,
-        input_kind=getattr(splits, "input_kind", ""),
+        input_kind=getattr(splits, "input_kind", "") or modality,
         description=getattr(splits, "description", {}),
         target_scale=(float(y_fit.mean()), float(y_fit.std()) or 1.0)
         if task == "regression"
@@ -182,20 +183,20 @@ def split_validation(
     return np.sort(order[num_val:]), np.sort(order[:num_val])
 
 
-def _to_dataset(inputs, targets, scaler, batch_size) -> tf.data.Dataset:
-    """Chains scale, cache, batch and prefetch: the validation and test pipelines."""
-    dataset = _scaled_and_cached(inputs, targets, scaler)
+def _to_dataset(inputs, targets, cast, batch_size) -> tf.data.Dataset:
+    """Chains cast, cache, batch and prefetch: the validation and test pipelines."""
+    dataset = _cast_and_cached(inputs, targets, cast)
     return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
-def _training_stream(inputs, targets, scaler, batch_size, seed, augmenter=None):
+def _training_stream(inputs, targets, cast, batch_size, seed, augmenter=None):
     """Returns `train_from_epoch(epoch)`: the endless stream of training batches from `epoch` on.
 
     Each epoch is shuffled with a seed derived from the run's seed and the epoch's number,
     then batched (and augmented): the order of epoch k depends on nothing but k, so a
     training run resumed at epoch k sees the batches an uninterrupted run would.
     """
-    dataset = _scaled_and_cached(inputs, targets, scaler)
+    dataset = _cast_and_cached(inputs, targets, cast)
 
     def one_epoch(epoch):
         epoch_seed = tf.cast(seed, tf.int64) * EPOCH_SEED_STRIDE + epoch
@@ -213,7 +214,7 @@ def _training_stream(inputs, targets, scaler, batch_size, seed, augmenter=None):
     return train_from_epoch
 
 
-def _scaled_and_cached(inputs, targets, scaler) -> tf.data.Dataset:
+def _cast_and_cached(inputs, targets, cast) -> tf.data.Dataset:
     dataset = tf.data.Dataset.from_tensor_slices((inputs, targets))
-    dataset = dataset.map(lambda x, y: (scaler(x), y), num_parallel_calls=tf.data.AUTOTUNE)
+    dataset = dataset.map(lambda x, y: (cast(x), y), num_parallel_calls=tf.data.AUTOTUNE)
     return dataset.cache()

@@ -1,4 +1,4 @@
-"""Per-example scaling and per-batch augmentation applied inside the tf.data pipelines."""
+"""Casts and augmentation in the tf.data pipelines; the scaling built-in models start with."""
 
 from collections.abc import Callable
 
@@ -7,32 +7,41 @@ import numpy as np
 import tensorflow as tf
 
 
-def make_scaler(modality: str, x_train: np.ndarray) -> Callable[[tf.Tensor], tf.Tensor]:
-    """Builds the function that turns stored inputs into what the model receives.
+def make_caster(modality: str) -> Callable[[tf.Tensor], tf.Tensor]:
+    """The cast the pipelines apply: images and features to `float32`, token ids to `int32`.
 
-    Images go from `uint8` in `[0, 255]` to `float32` in `[0, 1]`; features are
-    standardised with the mean and standard deviation of `x_train` only, so
-    nothing about the validation or test split leaks into training; token ids
-    stay `int32`. It works on single examples, which `keras.layers.Normalization`
-    does not (it broadcasts against a batch axis), so it can run before batching
-    and caching.
+    Values are left as stored (pixels in `[0, 255]`, features in their own units): the
+    model scales them itself (`builtin_preprocessor`), so the logged model takes the same
+    raw inputs as the dataset's files hold.
+    """
+    dtype = tf.int32 if modality == "tokens" else tf.float32
+    return lambda inputs: tf.cast(inputs, dtype)
+
+
+def builtin_preprocessor(modality: str, x_train: np.ndarray) -> keras.Model | None:
+    """The scaling a built-in dataset's model starts with, learned from `x_train` only.
+
+    Images go from `[0, 255]` to `[0, 1]` (`Rescaling`); features are standardised with the
+    mean and standard deviation of `x_train` (`Normalization`; a feature constant in training
+    is centred, not divided by zero). Token ids need nothing: `None`.
 
     Args:
         modality: One of `"image"`, `"tokens"`, `"features"`.
         x_train: The training inputs (after the validation split is carved out).
 
     Returns:
-        A function mapping one example, or a batch, to its scaled form.
+        A `keras.Model` from raw inputs to scaled ones, or `None`.
     """
+    if modality == "tokens":
+        return None
+    inputs = keras.Input(x_train.shape[1:], dtype="float32", name=modality)
     if modality == "image":
-        return lambda inputs: tf.cast(inputs, tf.float32) / 255.0
-    if modality == "features":
-        mean = x_train.mean(axis=0).astype(np.float32)
-        std = x_train.std(axis=0).astype(np.float32)
-        # A feature that is constant in training is centred but not divided by zero.
-        std[std == 0] = 1.0
-        return lambda inputs: (tf.cast(inputs, tf.float32) - mean) / std
-    return lambda inputs: tf.cast(inputs, tf.int32)
+        return keras.Model(inputs, keras.layers.Rescaling(1 / 255)(inputs), name="scaling")
+    mean = x_train.mean(axis=0).astype(np.float32)
+    std = x_train.std(axis=0).astype(np.float32)
+    std[std == 0] = 1.0
+    standardise = keras.layers.Normalization(mean=mean, variance=std**2)
+    return keras.Model(inputs, standardise(inputs), name="standardisation")
 
 
 def make_augmenter(seed: int) -> keras.Sequential:

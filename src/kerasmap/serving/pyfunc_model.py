@@ -1,9 +1,14 @@
-"""A model trained on your own files as MLflow's pyfunc serves it: raw rows or texts in, labels out.
+"""A kerasmap model as MLflow's pyfunc serves it: raw inputs in, labels and probabilities out.
 
-This file is logged with each such model (MLflow's "models from code") and runs when the
-model loads, so it imports nothing from kerasmap: numpy, pandas, Keras and MLflow only. The
+This file is logged with every model (MLflow's "models from code") and runs when the model
+loads, so it imports nothing from kerasmap: numpy, pandas, Keras and MLflow only. The
 training pipeline imports the same functions, so a table is turned into model inputs in
 exactly one way, when training and when predicting.
+
+What the model reads (`model_info.json`'s `input`): `table` (a DataFrame of rows as they
+appear in the file), `text` (a DataFrame or list of documents), `image` (pixels, uint8 or
+floats in [0, 255], shape `(n, height, width, channels)`; a grayscale batch may leave out the
+channel axis), `features` (an array or DataFrame of numbers) or `tokens` (token ids).
 
 Keras needs tensors; a table has columns of numbers, text, dates and missing cells. The
 conversion below only changes representation: numbers and booleans become float32 with NaN
@@ -110,6 +115,27 @@ def outputs_to_table(outputs: np.ndarray, task: str, class_names: list[str]) -> 
     return table
 
 
+def array_to_inputs(model_input, input_shape: tuple, kind: str) -> np.ndarray:
+    """Pixels, features or token ids as the Keras model reads them: float32 (ids: int32).
+
+    Raises:
+        UnusableInputError: If the array's shape does not fit the model's input.
+    """
+    array = np.asarray(model_input.to_numpy() if hasattr(model_input, "to_numpy") else model_input)
+    if array.ndim == len(input_shape) - 1 and input_shape[-1] == 1:
+        array = array[..., np.newaxis]  # grayscale images without their channel axis
+    expected = tuple(input_shape[1:])
+    fits = array.ndim == len(input_shape) and all(
+        size is None or size == given for size, given in zip(expected, array.shape[1:], strict=True)
+    )
+    if not fits:
+        shape = ", ".join("any" if size is None else str(size) for size in expected)
+        raise UnusableInputError(
+            f"The input has shape {array.shape}; the model reads {kind} of shape (n, {shape})."
+        )
+    return array.astype(np.int32 if kind == "tokens" else np.float32)
+
+
 class KerasmapModel(mlflow.pyfunc.PythonModel):
     """Loads the Keras model (safe mode) and what it needs to read raw inputs and name labels."""
 
@@ -119,16 +145,27 @@ class KerasmapModel(mlflow.pyfunc.PythonModel):
         self.info = json.loads(Path(context.artifacts["model_info"]).read_text())
         self.model = keras.saving.load_model(context.artifacts["keras_model"], safe_mode=True)
 
+    # `model_input` is a DataFrame or an array; MLflow checks it against the signature. Of
+    # the two types, a hint of either keeps MLflow from converting one into the other.
     def predict(self, context, model_input: pd.DataFrame, params=None) -> pd.DataFrame:
+        outputs = self.model.predict(self.keras_inputs(model_input), verbose=0)
+        return outputs_to_table(outputs, self.info["task"], self.info["class_names"])
+
+    def keras_inputs(self, model_input):
+        """What the Keras model takes, from raw inputs: tensors, one per column for a table.
+
+        Raises:
+            UnusableInputError: If the input lacks a column or holds an unreadable value.
+        """
         import tensorflow as tf
 
-        if self.info["input"] == "table":
+        kind = self.info["input"]
+        if kind == "table":
             inputs = table_to_inputs(pd.DataFrame(model_input), self.info["column_types"])
-            inputs = {name: tf.constant(array) for name, array in inputs.items()}
-        else:
-            inputs = tf.constant(texts_to_inputs(model_input))
-        outputs = self.model.predict(inputs, verbose=0)
-        return outputs_to_table(outputs, self.info["task"], self.info["class_names"])
+            return {name: tf.constant(array) for name, array in inputs.items()}
+        if kind == "text":
+            return tf.constant(texts_to_inputs(model_input))
+        return array_to_inputs(model_input, self.model.input_shape, kind)
 
 
 # MLflow runs this file under a module name of its own when it loads a model; set the model
