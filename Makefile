@@ -7,11 +7,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-from-lock
 LOCK := requirements.lock
 UI_PORT ?= 5000
+PORT ?= 5001
 # VERBOSE=1 shows TensorFlow's own log lines, which kerasmap hides by default.
 export KERASMAP_VERBOSE = $(VERBOSE)
 
 # Variables that configure make itself; every other command-line key=value is a Hydra override.
-MAKE_VARIABLES := PYTHON UI_PORT RUN VERBOSE
+MAKE_VARIABLES := PYTHON UI_PORT RUN VERBOSE INPUT OUTPUT PORT FORMAT NAME
 OVERRIDES := $(foreach assignment,$(MAKEOVERRIDES),$(if $(filter $(MAKE_VARIABLES),$(firstword $(subst =, ,$(assignment)))),,'$(assignment)'))
 
 # `make sweep` runs this grid; a key given on the command line replaces its entry here.
@@ -20,7 +21,8 @@ OVERRIDE_KEYS := $(foreach assignment,$(MAKEOVERRIDES),$(firstword $(subst =, ,$
 SWEEP_DEFAULTS := $(foreach entry,$(SWEEP_GRID),$(if $(filter $(firstword $(subst =, ,$(entry))),$(OVERRIDE_KEYS)),,'$(entry)'))
 
 .DEFAULT_GOAL := help
-.PHONY: help install lock train sweep search compare evaluate rerun test lint format ui clean
+.PHONY: help install lock train sweep search compare evaluate rerun predict serve export promote test lint \
+	format ui clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -56,6 +58,18 @@ evaluate: $(STAMP)  ## Evaluate a logged model on its test split: make evaluate 
 
 rerun: $(STAMP)  ## Train again from a recorded run's config and compare metrics: make rerun RUN=<run id>
 	$(BIN)/python pipelines/rerun.py $(RUN) $(OVERRIDES)
+
+predict: $(STAMP)  ## Predictions as CSV: make predict RUN=<run id or models:/name@alias> INPUT=<path or test>
+	$(BIN)/python pipelines/predict.py $(RUN) 'input=$(INPUT)' $(if $(OUTPUT),'output=$(OUTPUT)') $(OVERRIDES)
+
+serve: $(STAMP)  ## Serve a model over HTTP on 127.0.0.1 (PORT=5001): make serve RUN=<run id or models:/...>
+	$(BIN)/python pipelines/serve.py $(RUN) --port $(PORT) $(OVERRIDES)
+
+export: $(STAMP)  ## Export a model with a parity check: make export RUN=<...> FORMAT=saved_model|onnx|tflite
+	$(BIN)/python pipelines/export.py $(RUN) 'format=$(FORMAT)' $(OVERRIDES)
+
+promote: $(STAMP)  ## Move @champion to a run's model if it beats the champion: make promote RUN=<id> NAME=<name>
+	$(BIN)/python pipelines/promote.py $(RUN) 'name=$(NAME)' $(OVERRIDES)
 
 test: $(STAMP)  ## Run the test suite
 	$(BIN)/pytest

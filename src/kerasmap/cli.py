@@ -93,3 +93,24 @@ def run_id_command(usage: str, command: Callable[[str, list[str]], int]) -> Call
         return command(argv[0], argv[1:])
 
     return main
+
+
+def split_options(arguments: list[str], options: dict[str, str | None]) -> tuple[dict, list[str]]:
+    """Separates a command's own `key=value` options from config overrides.
+
+    Args:
+        arguments: The `key=value` arguments after the run id.
+        options: The command's options (plain keys, no dots) and their defaults.
+
+    Returns:
+        `(values, overrides)`: every option's value (given or default), as a string or
+        `None`, and the other arguments, which are config overrides.
+    """
+    values, overrides = dict(options), []
+    for argument in arguments:
+        key, _, value = argument.partition("=")
+        if key in options:
+            values[key] = value
+        else:
+            overrides.append(argument)
+    return values, overrides

@@ -144,6 +144,7 @@ def _fit_and_record(settings, bundle, precision: str, backup_dir):
     from kerasmap.recording import run_record
     from kerasmap.recording.epoch_logger import EpochLogger
     from kerasmap.recording.logged_model import log_model
+    from kerasmap.recording.registry import register_logged_model
     from kerasmap.recording.results import log_results
 
     model = stages.build(settings, bundle, precision)
@@ -162,7 +163,9 @@ def _fit_and_record(settings, bundle, precision: str, backup_dir):
     evaluation = stages.evaluate(model, bundle)
     best = log_results(history, evaluation, bundle, settings.trainer.monitor)
     if settings.tracking.log_model:
-        log_model(model, bundle)
+        model_id = log_model(model, bundle)
+        if settings.tracking.register:
+            register_logged_model(model_id, settings.tracking.register)
     return best, evaluation.metrics
 
 

@@ -1,7 +1,9 @@
 """A user's table: read from CSV, TSV or Parquet, its column types inferred, its task decided."""
 
 import codecs
+import contextlib
 import csv
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -47,23 +49,76 @@ def read_table(path: str | Path, key: str = "data.path") -> pd.DataFrame:
     return frame
 
 
+def read_table_in_chunks(
+    path: str | Path, rows: int, key: str = "data.path"
+) -> Iterator[pd.DataFrame]:
+    """Reads a table `rows` rows at a time, in memory bounded by the chunk, not the file.
+
+    Raises:
+        DataError: If the file is missing, empty, not UTF-8 text or not a table.
+    """
+    file = check_file(path, EXPECTED, key)
+    suffix = file.suffix.lower()
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            batches = pq.ParquetFile(file).iter_batches(batch_size=rows)
+        except Exception as error:  # pyarrow raises several kinds for a file that is not Parquet
+            problem = f"it is not a readable Parquet file ({error})"
+            raise invalid_path(path, problem, EXPECTED, key) from None
+        return (batch.to_pandas() for batch in batches)
+    if suffix not in TEXT_SUFFIXES:
+        problem = f"the file type {suffix or '(none)'} is not a table"
+        raise invalid_path(path, problem, EXPECTED, key)
+    return _text_chunks(file, _delimiter(file, path, key), rows, path, key)
+
+
+def count_rows(path: str | Path) -> int:
+    """How many rows a table has: Parquet's own count, or a text file's lines less the header."""
+    file = Path(path)
+    if file.suffix.lower() == ".parquet":
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(file).metadata.num_rows
+    with open(file, "rb") as lines:
+        return max(sum(1 for _ in lines) - 1, 0)
+
+
 def _read_text_table(file: Path, path, key: str) -> pd.DataFrame:
+    delimiter = _delimiter(file, path, key)
+    with _reading(path, key):
+        return pd.read_csv(file, sep=delimiter)
+
+
+def _text_chunks(file: Path, delimiter: str, rows: int, path, key: str) -> Iterator[pd.DataFrame]:
+    with _reading(path, key):
+        yield from pd.read_csv(file, sep=delimiter, chunksize=rows)
+
+
+@contextlib.contextmanager
+def _reading(path, key: str) -> Iterator[None]:
+    """A text table's reading errors as one sentence that names the file."""
+    try:
+        yield
+    except UnicodeDecodeError as error:
+        raise _not_utf8(path, error, key) from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        problem = f"it cannot be read as a table ({error})"
+        raise invalid_path(path, problem, EXPECTED, key) from None
+
+
+def _delimiter(file: Path, path, key: str) -> str:
+    """The delimiter of a text table, sniffed from its start; tab or comma by its suffix."""
     try:
         # Incremental: a character cut in two at the end of the sample is not a mistake.
         sample = codecs.getincrementaldecoder("utf-8")().decode(file.read_bytes()[:SNIFF_BYTES])
     except UnicodeDecodeError as error:
         raise _not_utf8(path, error, key) from None
     try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",\t;|").delimiter
+        return csv.Sniffer().sniff(sample, delimiters=",\t;|").delimiter
     except csv.Error:
-        delimiter = "\t" if file.suffix.lower() == ".tsv" else ","
-    try:
-        return pd.read_csv(file, sep=delimiter)
-    except UnicodeDecodeError as error:
-        raise _not_utf8(path, error, key) from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        problem = f"it cannot be read as a table ({error})"
-        raise invalid_path(path, problem, EXPECTED, key) from None
+        return "\t" if file.suffix.lower() == ".tsv" else ","
 
 
 def _not_utf8(path, error: UnicodeDecodeError, key: str):

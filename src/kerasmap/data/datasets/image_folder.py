@@ -88,20 +88,34 @@ def _read_images(path, folder: Path, class_names, image_size, color_mode):
     images, labels, files = [], [], []
     for label, name in enumerate(class_names):
         for file in by_class.get(name, []):
-            try:
-                image = keras.utils.img_to_array(keras.utils.load_img(file, color_mode=color_mode))
-            except OSError as error:  # PIL's error for a file that is not a readable image
-                log.warning(
-                    "Leaving out %s: it is not a readable image (%s).", file, type(error).__name__
-                )
-                continue
-            pixels = keras.ops.convert_to_numpy(resize(image))
-            images.append(np.clip(np.rint(pixels), 0, 255).astype(np.uint8))
-            labels.append(label)
-            files.append(file)
+            image = read_image(file, resize, color_mode)
+            if image is not None:
+                images.append(image)
+                labels.append(label)
+                files.append(file)
     if not images:
         raise invalid_path(path, f"{folder} holds no readable images", EXPECTED)
     return np.stack(images), np.array(labels, dtype=np.int64), files
+
+
+def read_image(file: Path, resize, color_mode: str) -> np.ndarray | None:
+    """One image as uint8 pixels, resized as the model resizes; `None`, with a warning
+    that names the file, when it is not a readable image.
+
+    Args:
+        file: A PNG, JPEG, BMP or GIF file.
+        resize: A `keras.layers.Resizing` layer: the one the model starts with.
+        color_mode: `"grayscale"`, `"rgb"` or `"rgba"`.
+    """
+    import keras
+
+    try:
+        image = keras.utils.img_to_array(keras.utils.load_img(file, color_mode=color_mode))
+    except OSError as error:  # PIL's error for a file that is not a readable image
+        log.warning("Leaving out %s: it is not a readable image (%s).", file, type(error).__name__)
+        return None
+    pixels = keras.ops.convert_to_numpy(resize(image))
+    return np.clip(np.rint(pixels), 0, 255).astype(np.uint8)
 
 
 def _preprocessor(image_size, channels):

@@ -1,0 +1,168 @@
+"""`make predict`: a logged model's predictions on a file, a folder or a test split, as CSV.
+
+The model is the run's logged pyfunc model, so its preprocessing and class names come with
+it. Batches are read, predicted and written one at a time (bounded memory, a progress bar);
+the CSV appears only once it is complete. When the input holds the true labels, the metrics
+are printed, and with `log=true` the prediction is recorded as an MLflow run of its own.
+"""
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kerasmap.errors import ConfigError
+from kerasmap.reports.model_reference import ModelReference
+
+TEST_SPLIT = "test"  # INPUT=test: the test split of the data the run trained on
+PREDICTION_TAG = "kerasmap.prediction_of"  # on a prediction run: the model's run id
+CHANNELS_TO_COLOR_MODE = {1: "grayscale", 3: "rgb", 4: "rgba"}
+
+
+@dataclass(frozen=True)
+class PredictionResult:
+    """What a prediction wrote and measured.
+
+    Args:
+        output: The CSV written.
+        rows: How many examples were predicted.
+        metrics: Accuracy and macro F1 (or MSE, MAE, RMSE, R^2) when the input held the true
+            labels; else empty.
+        run_id: The prediction's MLflow run, with `log=true`; else `None`.
+    """
+
+    output: Path
+    rows: int
+    metrics: dict[str, float]
+    run_id: str | None = None
+
+
+def predict_to_csv(
+    reference: ModelReference,
+    source: str,
+    output: Path,
+    *,
+    batch_size: int,
+    test_split=None,
+) -> PredictionResult:
+    """Predicts every example of `source` with the referenced model and writes a CSV.
+
+    Args:
+        reference: The model and the run that trained it.
+        source: A table, an image file or folder, a text file or folder, or `"test"`.
+        output: The CSV to write: one row per example, its id, any carried columns, the
+            label, its probability and each class's (or the prediction, for regression).
+        batch_size: Examples read and predicted at a time.
+        test_split: A function returning the run's `DatasetBundle`, for `source="test"`.
+
+    Raises:
+        DataError: If the input cannot be read or lacks what the model reads.
+    """
+    import keras
+    import mlflow
+
+    from kerasmap.serving.pyfunc_model import outputs_to_table
+
+    served = mlflow.pyfunc.load_model(reference.model_uri).unwrap_python_model()
+    info = served.info
+    data = _input_for(source, info, served.model, reference, batch_size, test_split)
+    progress = keras.utils.Progbar(data.total, unit_name="example")
+    truths, predictions, rows = [], [], 0
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(
+        "w", dir=output.parent, prefix=f".{output.name}.", delete=False, newline=""
+    ) as partial:
+        try:
+            for batch in data.batches:
+                inputs = batch.inputs if batch.ready else served.keras_inputs(batch.inputs)
+                outputs = np.asarray(served.model.predict_on_batch(inputs))
+                table = outputs_to_table(outputs, info["task"], info["class_names"])
+                front = pd.DataFrame({"id": batch.ids})
+                if batch.truth is not None:
+                    front["true_label" if info["class_names"] else "true_value"] = batch.truth
+                    truths.extend(batch.truth)
+                    predictions.extend(table.iloc[:, 0])
+                rows_out = pd.concat([front, batch.carried, table], axis=1)
+                rows_out.to_csv(partial, header=rows == 0, index=False)
+                rows += len(rows_out)
+                progress.update(rows)
+        except BaseException:
+            os.unlink(partial.name)
+            raise
+    os.replace(partial.name, output)
+    metrics = _metrics(truths, predictions, info) if len(truths) == rows else {}
+    return PredictionResult(output, rows, metrics)
+
+
+def _input_for(source, info, model, reference, batch_size, test_split):
+    from kerasmap.serving import prediction_inputs
+
+    kind = info["input"]
+    if source == TEST_SPLIT:
+        return _test_split_input(test_split(), info)
+    if kind == "table":
+        target = _recorded_target(reference.run_id)
+        columns = list(info["column_types"])
+        return prediction_inputs.table_input(source, columns, target, batch_size)
+    if kind == "image":
+        height, width, channels = model.input_shape[1:]
+        size = tuple(info.get("image_size") or (height, width))
+        mode = CHANNELS_TO_COLOR_MODE[channels]
+        return prediction_inputs.image_input(source, size, mode, info["class_names"], batch_size)
+    if kind == "text":
+        return prediction_inputs.text_input(source, info["class_names"], batch_size)
+    raise ConfigError(
+        f"Received an invalid value for `INPUT`, expected `test` for a model of {kind} (it "
+        f"reads the test split of the data its run trained on). Received: INPUT={source}"
+    )
+
+
+def _test_split_input(bundle, info):
+    from kerasmap.serving.prediction_inputs import InputBatch, PredictionInput
+
+    def batches():
+        start = 0
+        for inputs, targets in bundle.test.as_numpy_iterator():
+            ids = list(range(start, start + len(targets)))
+            truth = (
+                [info["class_names"][int(target)] for target in targets]
+                if info["class_names"]
+                else targets.tolist()
+            )
+            yield InputBatch(ids, inputs, truth=truth, ready=True)
+            start += len(targets)
+
+    return PredictionInput(batches(), bundle.num_test, [])
+
+
+def _recorded_target(run_id: str) -> str | None:
+    """The target column of a table's run, from its `data/description.json`."""
+    import mlflow
+    from mlflow.exceptions import MlflowException
+
+    try:
+        return mlflow.artifacts.load_dict(f"runs:/{run_id}/data/description.json").get("target")
+    except MlflowException:
+        return None
+
+
+def _metrics(truths: list, predictions: list, info: dict) -> dict[str, float]:
+    """Accuracy and macro F1 of predicted labels, or regression errors, against the truth."""
+    from kerasmap.evaluation.classification_report import confusion_matrix, per_class_report
+    from kerasmap.evaluation.evaluate import regression_metrics
+
+    if not info["class_names"]:
+        return regression_metrics(np.asarray(truths, float), np.asarray(predictions, float))
+    index = {name: code for code, name in enumerate(info["class_names"])}
+    true = np.array([index.get(str(label), -1) for label in truths])
+    known = true >= 0
+    predicted = np.array([index[label] for label in predictions])[known]
+    matrix = confusion_matrix(true[known], predicted, len(index))
+    report = per_class_report(matrix, tuple(info["class_names"]))
+    return {
+        "accuracy": float(np.mean(true[known] == predicted)),
+        "macro_f1": float(report["f1"].iloc[-1]),
+    }
