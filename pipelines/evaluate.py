@@ -1,6 +1,7 @@
 """Evaluate a model logged by `pipelines/train.py` on its dataset's test split.
 
     python pipelines/evaluate.py <run id>                      # the data the run trained on
+    python pipelines/evaluate.py models:/homes@champion        # a registered model
     python pipelines/evaluate.py <run id> data.path=/data/fashion-mnist
 
 The run's own overrides are replayed through the current configs, then any given here

@@ -62,3 +62,18 @@ def test_verbose_is_for_make_and_reaches_the_run_as_an_environment_variable():
         check=True,
     )
     assert printed.stdout.strip() == "1"
+
+
+def test_after_training_targets_take_their_make_variables_as_options():
+    assert "pipelines/predict.py abc 'input=new.csv' 'output=out.csv' 'data.path=/d'" in (
+        make_command("predict", "RUN=abc", "INPUT=new.csv", "OUTPUT=out.csv", "data.path=/d")
+    )
+    assert "pipelines/serve.py models:/homes@champion --port 5001" in make_command(
+        "serve", "RUN=models:/homes@champion"
+    )
+    assert "pipelines/export.py abc 'format=onnx'" in make_command(
+        "export", "RUN=abc", "FORMAT=onnx"
+    )
+    assert "pipelines/promote.py abc 'name=homes'" in make_command(
+        "promote", "RUN=abc", "NAME=homes"
+    )

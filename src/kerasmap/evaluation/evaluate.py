@@ -38,17 +38,24 @@ def predicted_classes(model: keras.Model, inputs, task: str) -> np.ndarray:
     return outputs.argmax(axis=-1)
 
 
+def regression_metrics(targets: np.ndarray, predictions: np.ndarray) -> dict[str, float]:
+    """MSE, MAE, RMSE and R^2 (NaN when the targets do not vary) of predicted values."""
+    errors = np.asarray(predictions, float) - np.asarray(targets, float)
+    mse = float(np.mean(errors**2))
+    spread = float(np.sum((targets - np.mean(targets)) ** 2))
+    return {
+        "mse": mse,
+        "mae": float(np.mean(np.abs(errors))),
+        "rmse": mse**0.5,
+        "r2": 1 - float(np.sum(errors**2)) / spread if spread else float("nan"),
+    }
+
+
 def _regression(model, bundle: DatasetBundle, metrics: dict, targets: np.ndarray) -> Evaluation:
     """MSE, MAE, RMSE and R^2 on the test split, with the values for the plots."""
     predictions = model.predict(bundle.test.map(lambda x, y: x), verbose=0).reshape(-1)
-    errors = predictions - targets
-    mse = float(np.mean(errors**2))
-    spread = float(np.sum((targets - targets.mean()) ** 2))
-    metrics |= {
-        "test_mse": mse,
-        "test_rmse": mse**0.5,
-        "test_r2": 1 - float(np.sum(errors**2)) / spread if spread else float("nan"),
-    }
+    scores = regression_metrics(targets, predictions)
+    metrics |= {f"test_{name}": value for name, value in scores.items()}
     return Evaluation(metrics=metrics, targets=targets, predictions=predictions)
 
 

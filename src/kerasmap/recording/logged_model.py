@@ -36,6 +36,7 @@ def log_model(model: keras.Model, bundle) -> str:
         "task": bundle.task,
         "class_names": list(bundle.class_names),
         "column_types": bundle.description.get("column_types", {}),
+        "image_size": bundle.description.get("image_size"),  # what a resizing model makes
     }
     example = bundle.input_example
     with tempfile.TemporaryDirectory() as folder:

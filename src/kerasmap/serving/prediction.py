@@ -6,7 +6,9 @@ the CSV appears only once it is complete. When the input holds the true labels, 
 are printed, and with `log=true` the prediction is recorded as an MLflow run of its own.
 """
 
+import logging
 import os
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,11 +16,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kerasmap.errors import ConfigError
+from kerasmap.errors import ConfigError, DataError
 from kerasmap.reports.model_reference import ModelReference
 
+log = logging.getLogger(__name__)
 TEST_SPLIT = "test"  # INPUT=test: the test split of the data the run trained on
-PREDICTION_TAG = "kerasmap.prediction_of"  # on a prediction run: the model's run id
 CHANNELS_TO_COLOR_MODE = {1: "grayscale", 3: "rgb", 4: "rgba"}
 
 
@@ -31,13 +33,13 @@ class PredictionResult:
         rows: How many examples were predicted.
         metrics: Accuracy and macro F1 (or MSE, MAE, RMSE, R^2) when the input held the true
             labels; else empty.
-        run_id: The prediction's MLflow run, with `log=true`; else `None`.
+        files: The files read, in order (none for a test split).
     """
 
     output: Path
     rows: int
     metrics: dict[str, float]
-    run_id: str | None = None
+    files: list[Path]
 
 
 def predict_to_csv(
@@ -62,11 +64,10 @@ def predict_to_csv(
         DataError: If the input cannot be read or lacks what the model reads.
     """
     import keras
-    import mlflow
 
     from kerasmap.serving.pyfunc_model import outputs_to_table
 
-    served = mlflow.pyfunc.load_model(reference.model_uri).unwrap_python_model()
+    served = _load(reference)
     info = served.info
     data = _input_for(source, info, served.model, reference, batch_size, test_split)
     progress = keras.utils.Progbar(data.total, unit_name="example")
@@ -77,24 +78,60 @@ def predict_to_csv(
     ) as partial:
         try:
             for batch in data.batches:
-                inputs = batch.inputs if batch.ready else served.keras_inputs(batch.inputs)
+                inputs = batch.inputs if batch.ready else _keras_inputs(served, batch, source)
                 outputs = np.asarray(served.model.predict_on_batch(inputs))
                 table = outputs_to_table(outputs, info["task"], info["class_names"])
                 front = pd.DataFrame({"id": batch.ids})
                 if batch.truth is not None:
-                    front["true_label" if info["class_names"] else "true_value"] = batch.truth
+                    if batch.carried.empty:  # a table's target column is carried as it is
+                        front["true_label" if info["class_names"] else "true_value"] = batch.truth
                     truths.extend(batch.truth)
                     predictions.extend(table.iloc[:, 0])
                 rows_out = pd.concat([front, batch.carried, table], axis=1)
-                rows_out.to_csv(partial, header=rows == 0, index=False)
+                rows_out.to_csv(partial, header=rows == 0, index=False, float_format="%.6g")
                 rows += len(rows_out)
                 progress.update(rows)
         except BaseException:
             os.unlink(partial.name)
             raise
+    os.chmod(partial.name, 0o666 & ~_umask())  # a temporary file is private; the CSV is not
     os.replace(partial.name, output)
     metrics = _metrics(truths, predictions, info) if len(truths) == rows else {}
-    return PredictionResult(output, rows, metrics)
+    return PredictionResult(output, rows, metrics, data.files)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _load(reference: ModelReference):
+    """The run's `KerasmapModel`, refusing a model logged before models took raw inputs."""
+    import mlflow
+
+    if "keras" in mlflow.models.get_model_info(reference.model_uri).flavors:
+        raise ConfigError(
+            f"Received an invalid value for `RUN` (its model was logged by an older kerasmap "
+            f"as a bare Keras model, without its preprocessing and class names), expected a "
+            f"run trained since; `make rerun RUN={reference.run_id}` trains one. "
+            f"Received: RUN={reference.run_id}"
+        )
+    return mlflow.pyfunc.load_model(reference.model_uri).unwrap_python_model()
+
+
+def _keras_inputs(served, batch, source: str):
+    """The batch as the Keras model takes it; an unreadable value names the input."""
+    # MLflow loaded `pyfunc_model.py` as a module of its own: its error class, not ours.
+    unusable = sys.modules[type(served).__module__].UnusableInputError
+    try:
+        return served.keras_inputs(batch.inputs)
+    except unusable as error:
+        raise DataError(
+            f"Received an invalid value for `INPUT` ({str(error).rstrip('.')}; first example "
+            f"of the batch: {batch.ids[0]}), expected inputs like those the model trained on. "
+            f"Received: INPUT={source}"
+        ) from None
 
 
 def _input_for(source, info, model, reference, batch_size, test_split):
@@ -109,6 +146,7 @@ def _input_for(source, info, model, reference, batch_size, test_split):
         return prediction_inputs.table_input(source, columns, target, batch_size)
     if kind == "image":
         height, width, channels = model.input_shape[1:]
+        # A model that resizes what it reads takes any size; batches need one size.
         size = tuple(info.get("image_size") or (height, width))
         mode = CHANNELS_TO_COLOR_MODE[channels]
         return prediction_inputs.image_input(source, size, mode, info["class_names"], batch_size)
@@ -159,6 +197,17 @@ def _metrics(truths: list, predictions: list, info: dict) -> dict[str, float]:
     index = {name: code for code, name in enumerate(info["class_names"])}
     true = np.array([index.get(str(label), -1) for label in truths])
     known = true >= 0
+    if not known.any():
+        return {}
+    if not known.all():
+        unknown = sorted({str(label) for label, code in zip(truths, true, strict=True) if code < 0})
+        log.warning(
+            "Leaving %d examples out of the metrics: their labels (%s) are not classes the "
+            "model knows (%s).",
+            int((~known).sum()),
+            ", ".join(unknown[:5]),
+            ", ".join(info["class_names"]),
+        )
     predicted = np.array([index[label] for label in predictions])[known]
     matrix = confusion_matrix(true[known], predicted, len(index))
     report = per_class_report(matrix, tuple(info["class_names"]))
