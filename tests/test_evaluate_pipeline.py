@@ -21,13 +21,13 @@ def test_evaluate_reproduces_the_logged_test_metrics(cli_run, capsys):
     [
         (
             ["0123456789abcdef", "{store}"],
-            "Error: Received an invalid value for `run_id`: no kerasmap run with that id",
+            "Error: Received an invalid value for `RUN` (sqlite:///",
         ),
         (
             ["0123456789abcdef", "trainer.epochs=abc"],
             "Error: Received an invalid value for `trainer.epochs`, expected an integer",
         ),
-        ([], "Usage: python pipelines/evaluate.py <run id> [key=value ...]"),
+        ([], "Usage: python pipelines/evaluate.py <run id or models:/name@alias>"),
     ],
 )
 def test_a_mistake_is_one_line_and_exit_status_2(cli_run, capsys, arguments, message):

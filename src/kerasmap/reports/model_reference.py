@@ -7,6 +7,7 @@ import mlflow
 from mlflow.exceptions import MlflowException
 
 from kerasmap.errors import ConfigError
+from kerasmap.recording.secrets import redact_text
 
 MODEL_NAME = "model"  # `runs:/<run id>/model` and the Models tab of the run's experiment
 REGISTERED = re.compile(r"^models:/(?P<name>[^/@]+)(?:@(?P<alias>[^/]+)|/(?P<version>\d+))$")
@@ -52,8 +53,9 @@ def resolve_model(reference: str, key: str = "RUN") -> ModelReference:
             else client.get_model_version(name, version)
         )
     except MlflowException as error:
-        where = mlflow.get_tracking_uri()
-        raise _invalid(key, reference, f"{where} has none of that name") from error
+        what = "registered model of that name" if match else "run with that id"
+        where = redact_text(mlflow.get_tracking_uri())
+        raise _invalid(key, reference, f"{where} has no {what}") from error
     return ModelReference(reference, found.run_id)
 
 
