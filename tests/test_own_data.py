@@ -83,9 +83,16 @@ def test_an_image_folder_model_takes_raw_pixels_of_any_size(own_runs):
     assert model.metadata.metadata["class_names"] == ["dark", "light"]
     for name in ("dark/0.png", "light/1.png"):
         pixels = np.asarray(Image.open(folder / "images" / name))[None]
-        assert np.asarray(model.predict(pixels)).shape == (1, 2)
+        assert model.predict(pixels)["label"].isin(["dark", "light"]).all()
     bigger = np.zeros((2, 40, 30, 3), dtype=np.uint8)
-    assert np.asarray(model.predict(bigger)).shape == (2, 2)
+    predicted = model.predict(bigger)
+    assert list(predicted.columns) == [
+        "label",
+        "probability",
+        "probability_dark",
+        "probability_light",
+    ]
+    assert len(predicted) == 2
 
 
 def test_a_text_folder_model_takes_raw_strings(own_runs):

@@ -3,6 +3,7 @@
 import keras
 import mlflow
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 
@@ -10,7 +11,6 @@ from kerasmap import stages
 from kerasmap.config import load_settings
 from kerasmap.config.compose import compose_config
 from kerasmap.errors import TrainingDivergedError
-from kerasmap.models import build_model
 from kerasmap.recording.lifecycle import FAILURE_TAG
 from kerasmap.recording.logged_model import load_logged_model
 from kerasmap.run import DIVERGED_WEIGHTS_ARTIFACT
@@ -89,10 +89,15 @@ def test_the_model_is_a_logged_model_of_the_run(cli_run):
     by_id = mlflow.pyfunc.load_model(f"models:/{logged.model_id}")
     by_run = mlflow.pyfunc.load_model(f"runs:/{cli_run.run_id}/model")
     points = np.array([[0.0, 0.5], [1.0, -0.5], [2.0, 0.0]], dtype="float32")
-    probabilities = np.asarray(by_id.predict(points))
-    assert probabilities.shape == (3, 1)
-    assert ((probabilities >= 0) & (probabilities <= 1)).all()
-    np.testing.assert_array_equal(probabilities, np.asarray(by_run.predict(points)))
+    predicted = by_id.predict(points)
+    assert list(predicted.columns) == [
+        "label",
+        "probability",
+        "probability_upper",
+        "probability_lower",
+    ]
+    assert predicted["probability"].between(0.5, 1).all()
+    pd.testing.assert_frame_equal(predicted, by_run.predict(points))
     assert by_id.metadata.get_input_schema().inputs[0].shape == (-1, 2)
 
 
@@ -151,8 +156,9 @@ def test_mixed_bfloat16_fits_on_the_cpu_with_a_float32_output(tmp_path):
     run = train_in_process(tmp_path, *TINY_MOONS, "trainer.precision=mixed_bfloat16")
     assert run.data.tags["precision_policy"] == "mixed_bfloat16"
     model = load_logged_model(f"runs:/{run.info.run_id}/model")
-    assert model.layers[-2].dtype_policy.name == "mixed_bfloat16"
-    assert model.layers[-1].compute_dtype == "float32"
+    mlp = model.layers[-1]  # after the scaling of the features, which stays float32
+    assert mlp.layers[-2].dtype_policy.name == "mixed_bfloat16"
+    assert mlp.layers[-1].compute_dtype == "float32"
     assert model.predict(np.zeros((2, 2), "float32"), verbose=0).dtype == np.float32
 
 
@@ -224,9 +230,7 @@ def test_a_run_that_diverges_fails_and_keeps_its_best_finite_weights(tmp_path):
     assert DIVERGED_WEIGHTS_ARTIFACT in artifact_paths(run_id)
     weights = mlflow.artifacts.download_artifacts(f"runs:/{run_id}/{DIVERGED_WEIGHTS_ARTIFACT}")
     settings = load_settings(compose_config(overrides))
-    model = build_model(
-        "mlp", input_shape=(2,), num_classes=2, task="binary", **settings.model.builder_options()
-    )
+    model = stages.build(settings, stages.prepare(settings), "float32")
     model.load_weights(weights)
     assert all(np.isfinite(array).all() for array in model.get_weights())
 

@@ -4,6 +4,7 @@ A table is read in chunks of rows (CSV, TSV or Parquet); images and texts one ba
 (or lines) at a time, so memory is bounded by the batch, not by the input.
 """
 
+import itertools
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -140,20 +141,31 @@ def text_input(path: str, class_names, batch_size: int) -> PredictionInput:
 
         return PredictionInput(batches(), len(files), files)
     file = check_file(path, TEXT_EXPECTED, KEY)
-    lines = enumerate(_utf8(file, path).splitlines(), start=1)
-    numbered = [(number, line) for number, line in lines if line.strip()]
-    if not numbered:
+    total = sum(1 for _ in _documents(file, path))  # a first pass: counts, and checks UTF-8
+    if not total:
         raise invalid_path(path, "it holds no text", TEXT_EXPECTED, KEY)
 
     def line_batches() -> Iterator[InputBatch]:
-        for start in range(0, len(numbered), batch_size):
-            chosen = numbered[start : start + batch_size]
+        documents = _documents(file, path)
+        while chosen := list(itertools.islice(documents, batch_size)):
             yield InputBatch(
                 ids=[f"line {number}" for number, _ in chosen],
                 inputs=pd.DataFrame({"text": [line for _, line in chosen]}),
             )
 
-    return PredictionInput(line_batches(), len(numbered), [file])
+    return PredictionInput(line_batches(), total, [file])
+
+
+def _documents(file: Path, path: str) -> Iterator[tuple[int, str]]:
+    """`(line number, line)` of each line that is not blank, read one at a time."""
+    with open(file, encoding="utf-8") as lines:
+        try:
+            for number, line in enumerate(lines, start=1):
+                if line.strip():
+                    yield number, line.rstrip("\r\n")
+        except UnicodeDecodeError:
+            problem = f"{file} is not UTF-8 text"
+            raise invalid_path(path, problem, TEXT_EXPECTED, KEY) from None
 
 
 def _chained(first: pd.DataFrame, rest: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:

@@ -23,6 +23,8 @@ from pathlib import Path
 import mlflow
 import numpy as np
 import pandas as pd
+from mlflow.exceptions import MlflowException
+from mlflow.protos.databricks_pb2 import INVALID_PARAMETER_VALUE
 
 MISSING_TOKEN = "(missing)"
 TRUE_WORDS = frozenset({"true", "yes", "y", "t", "1"})
@@ -33,8 +35,15 @@ COLUMN_TYPES = NUMBER_TYPES + STRING_TYPES
 INFO_FILE = "model_info.json"
 
 
-class UnusableInputError(ValueError):
-    """The input lacks a column the model reads, or holds a value it cannot read."""
+class UnusableInputError(MlflowException, ValueError):
+    """The input lacks a column the model reads, or holds a value it cannot read.
+
+    An `MlflowException` of `INVALID_PARAMETER_VALUE`, so that MLflow's scoring server
+    answers it with HTTP 400 and this message (other errors in `predict` get a generic one).
+    """
+
+    def __init__(self, message: str):
+        super().__init__(message, error_code=INVALID_PARAMETER_VALUE)
 
 
 def column_to_array(values: pd.Series, column_type: str) -> np.ndarray:
