@@ -16,7 +16,7 @@ TASK_METRICS = {
 # The metric that best summarises a model of each task, plotted beside the loss.
 MONITORED_METRICS = {"multiclass": "accuracy", "binary": "accuracy", "regression": "mae"}
 
-HIGHER_IS_BETTER = ("accuracy", "auc", "f1", "precision", "recall")
+HIGHER_IS_BETTER = ("accuracy", "auc", "f1", "precision", "recall", "r2")
 
 
 def natural_direction(metric: str) -> str:

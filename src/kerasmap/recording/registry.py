@@ -10,10 +10,12 @@ import mlflow
 from mlflow.entities.model_registry import ModelVersion
 from mlflow.exceptions import MlflowException
 
+from kerasmap.errors import ConfigError
 from kerasmap.reports.model_reference import MODEL_NAME
 
 log = logging.getLogger(__name__)
 CHAMPION = "champion"
+PROMOTION_TAG_PREFIX = "kerasmap.promotion."  # on a version: the last promotion decision
 
 
 def register_logged_model(model_id: str, name: str) -> ModelVersion:
@@ -39,15 +41,43 @@ def version_of_run(name: str, run_id: str) -> ModelVersion | None:
     return max(versions, key=lambda version: int(version.version), default=None)
 
 
-def logged_model_id(run_id: str) -> str | None:
-    """The id of the model `run_id` logged (`runs:/<run id>/model`), or `None`."""
+def logged_model_id(run_id: str) -> str:
+    """The id of the model `run_id` logged (`runs:/<run id>/model`).
+
+    Raises:
+        ConfigError: If the run logged no model (`tracking.log_model=false`).
+    """
     experiment_id = mlflow.MlflowClient().get_run(run_id).info.experiment_id
     models = mlflow.search_logged_models(
         experiment_ids=[experiment_id],
         filter_string=f"source_run_id = '{run_id}' and name = '{MODEL_NAME}'",
         output_format="list",
     )
-    return models[0].model_id if models else None
+    if not models:
+        raise ConfigError(
+            f"Received an invalid value for `RUN`, expected a run that logged its model "
+            f"(tracking.log_model=true): run {run_id} logged none. Received: RUN={run_id}"
+        )
+    return models[0].model_id
+
+
+def require_comparable(champion: ModelVersion, model_id: str) -> None:
+    """Requires a candidate that takes the champion's inputs and predicts its classes.
+
+    Only then can both be judged on the same test data.
+
+    Raises:
+        ConfigError: If the inputs (the signature), the task or the class names differ.
+    """
+    uri = f"models:/{champion.name}/{champion.version}"
+    infos = [mlflow.models.get_model_info(each) for each in (uri, f"models:/{model_id}")]
+    if infos[0].metadata != infos[1].metadata or infos[0].signature != infos[1].signature:
+        raise ConfigError(
+            f"Received an invalid value for `name`, expected a registered model whose "
+            f"champion ({uri}) takes the same inputs and predicts the same classes as the "
+            f"candidate, so both can be judged on the same test data (register the candidate "
+            f"under a new name). Received: name={champion.name}"
+        )
 
 
 def champion_of(name: str) -> ModelVersion | None:
@@ -61,3 +91,22 @@ def champion_of(name: str) -> ModelVersion | None:
         return None
     version = registered.aliases.get(CHAMPION)
     return client.get_model_version(name, version) if version else None
+
+
+def record_promotion(version: ModelVersion, promoted: bool, figures: dict[str, str]) -> None:
+    """Tags `version` with a promotion decision and, if promoted, points `@champion` at it.
+
+    Args:
+        version: The candidate version.
+        promoted: Whether it passed the gate.
+        figures: What the decision rested on, e.g. `{"metric": "test_accuracy", ...}`;
+            each becomes a tag `kerasmap.promotion.<key>`.
+    """
+    client = mlflow.MlflowClient()
+    tags = {"decision": "promoted" if promoted else "not promoted", **figures}
+    for key, value in tags.items():
+        client.set_model_version_tag(
+            version.name, version.version, f"{PROMOTION_TAG_PREFIX}{key}", value
+        )
+    if promoted:
+        client.set_registered_model_alias(version.name, CHAMPION, version.version)

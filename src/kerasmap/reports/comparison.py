@@ -40,7 +40,7 @@ def compare_runs(
         metric: The metric to sort by, without the `metrics.` prefix. Defaults to
             `"best_val_loss"`.
         direction: `"minimize"`, `"maximize"`, or `"auto"`: maximize metrics whose names
-            contain accuracy, auc, f1, precision or recall. Defaults to `"auto"`.
+            contain accuracy, auc, f1, precision, recall or r2. Defaults to `"auto"`.
 
     Returns:
         A DataFrame with columns run_id, run_name, status, the swept params (the sweep's
