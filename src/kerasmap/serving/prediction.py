@@ -71,7 +71,7 @@ def predict_to_csv(
     info = served.info
     data = _input_for(source, info, served.model, reference, batch_size, test_split)
     progress = keras.utils.Progbar(data.total, unit_name="example")
-    truths, predictions, rows = [], [], 0
+    metrics, rows, labelled = _running_metrics(info), 0, 0
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(
         "w", dir=output.parent, prefix=f".{output.name}.", delete=False, newline=""
@@ -85,8 +85,8 @@ def predict_to_csv(
                 if batch.truth is not None:
                     if batch.carried.empty:  # a table's target column is carried as it is
                         front["true_label" if info["class_names"] else "true_value"] = batch.truth
-                    truths.extend(batch.truth)
-                    predictions.extend(table.iloc[:, 0])
+                    metrics.update(batch.truth, table.iloc[:, 0].tolist())
+                    labelled += len(batch.truth)
                 rows_out = pd.concat([front, batch.carried, table], axis=1)
                 rows_out.to_csv(partial, header=rows == 0, index=False, float_format="%.6g")
                 rows += len(rows_out)
@@ -96,8 +96,8 @@ def predict_to_csv(
             raise
     os.chmod(partial.name, 0o666 & ~_umask())  # a temporary file is private; the CSV is not
     os.replace(partial.name, output)
-    metrics = _metrics(truths, predictions, info) if len(truths) == rows else {}
-    return PredictionResult(output, rows, metrics, data.files)
+    _warn_of_unknown_labels(metrics, info)
+    return PredictionResult(output, rows, metrics.result() if labelled == rows else {}, data.files)
 
 
 def _umask() -> int:
@@ -187,31 +187,21 @@ def _recorded_target(run_id: str) -> str | None:
         return None
 
 
-def _metrics(truths: list, predictions: list, info: dict) -> dict[str, float]:
-    """Accuracy and macro F1 of predicted labels, or regression errors, against the truth."""
-    from kerasmap.evaluation.classification_report import confusion_matrix, per_class_report
-    from kerasmap.evaluation.evaluate import regression_metrics
+def _running_metrics(info: dict):
+    from kerasmap.evaluation.running_metrics import RunningClassification, RunningRegression
 
-    if not info["class_names"]:
-        return regression_metrics(np.asarray(truths, float), np.asarray(predictions, float))
-    index = {name: code for code, name in enumerate(info["class_names"])}
-    true = np.array([index.get(str(label), -1) for label in truths])
-    known = true >= 0
-    if not known.any():
-        return {}
-    if not known.all():
-        unknown = sorted({str(label) for label, code in zip(truths, true, strict=True) if code < 0})
+    return (
+        RunningClassification(info["class_names"]) if info["class_names"] else RunningRegression()
+    )
+
+
+def _warn_of_unknown_labels(metrics, info: dict) -> None:
+    unknown = getattr(metrics, "unknown", {})
+    if unknown:
         log.warning(
             "Leaving %d examples out of the metrics: their labels (%s) are not classes the "
             "model knows (%s).",
-            int((~known).sum()),
-            ", ".join(unknown[:5]),
+            sum(unknown.values()),
+            ", ".join(sorted(unknown)[:5]),
             ", ".join(info["class_names"]),
         )
-    predicted = np.array([index[label] for label in predictions])[known]
-    matrix = confusion_matrix(true[known], predicted, len(index))
-    report = per_class_report(matrix, tuple(info["class_names"]))
-    return {
-        "accuracy": float(np.mean(true[known] == predicted)),
-        "macro_f1": float(report["f1"].iloc[-1]),
-    }
