@@ -112,7 +112,8 @@ def _delimiter(file: Path, path, key: str) -> str:
     """The delimiter of a text table, sniffed from its start; tab or comma by its suffix."""
     try:
         # Incremental: a character cut in two at the end of the sample is not a mistake.
-        sample = codecs.getincrementaldecoder("utf-8")().decode(file.read_bytes()[:SNIFF_BYTES])
+        with open(file, "rb") as start:
+            sample = codecs.getincrementaldecoder("utf-8")().decode(start.read(SNIFF_BYTES))
     except UnicodeDecodeError as error:
         raise _not_utf8(path, error, key) from None
     try:
