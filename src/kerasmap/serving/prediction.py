@@ -63,41 +63,47 @@ def predict_to_csv(
     Raises:
         DataError: If the input cannot be read or lacks what the model reads.
     """
-    import keras
-
-    from kerasmap.serving.pyfunc_model import outputs_to_table
-
     served = _load(reference)
-    info = served.info
-    data = _input_for(source, info, served.model, reference, batch_size, test_split)
-    progress = keras.utils.Progbar(data.total, unit_name="example")
-    metrics, rows, labelled = _running_metrics(info), 0, 0
+    data = _input_for(source, served.info, served.model, reference, batch_size, test_split)
+    metrics = _running_metrics(served.info)
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(
         "w", dir=output.parent, prefix=f".{output.name}.", delete=False, newline=""
     ) as partial:
         try:
-            for batch in data.batches:
-                inputs = batch.inputs if batch.ready else _keras_inputs(served, batch, source)
-                outputs = np.asarray(served.model.predict_on_batch(inputs))
-                table = outputs_to_table(outputs, info["task"], info["class_names"])
-                front = pd.DataFrame({"id": batch.ids})
-                if batch.truth is not None:
-                    if batch.carried.empty:  # a table's target column is carried as it is
-                        front["true_label" if info["class_names"] else "true_value"] = batch.truth
-                    metrics.update(batch.truth, table.iloc[:, 0].tolist())
-                    labelled += len(batch.truth)
-                rows_out = pd.concat([front, batch.carried, table], axis=1)
-                rows_out.to_csv(partial, header=rows == 0, index=False, float_format="%.6g")
-                rows += len(rows_out)
-                progress.update(rows)
+            rows, labelled = _write_predictions(partial, served, data, metrics, source)
         except BaseException:
             os.unlink(partial.name)
             raise
     os.chmod(partial.name, 0o666 & ~_umask())  # a temporary file is private; the CSV is not
     os.replace(partial.name, output)
-    _warn_of_unknown_labels(metrics, info)
+    _warn_of_unknown_labels(metrics, served.info)
     return PredictionResult(output, rows, metrics.result() if labelled == rows else {}, data.files)
+
+
+def _write_predictions(csv, served, data, metrics, source: str) -> tuple[int, int]:
+    """Predicts batch after batch, appending to `csv`; returns `(rows, rows with labels)`."""
+    import keras
+
+    from kerasmap.serving.pyfunc_model import outputs_to_table
+
+    info, rows, labelled = served.info, 0, 0
+    progress = keras.utils.Progbar(data.total, unit_name="example")
+    for batch in data.batches:
+        inputs = batch.inputs if batch.ready else _keras_inputs(served, batch, source)
+        outputs = np.asarray(served.model.predict_on_batch(inputs))
+        table = outputs_to_table(outputs, info["task"], info["class_names"])
+        front = pd.DataFrame({"id": batch.ids})
+        if batch.truth is not None:
+            if batch.carried.empty:  # a table's target column is carried as it is
+                front["true_label" if info["class_names"] else "true_value"] = batch.truth
+            metrics.update(batch.truth, table.iloc[:, 0].tolist())
+            labelled += len(batch.truth)
+        rows_out = pd.concat([front, batch.carried, table], axis=1)
+        rows_out.to_csv(csv, header=rows == 0, index=False, float_format="%.6g")
+        rows += len(rows_out)
+        progress.update(rows)
+    return rows, labelled
 
 
 def _umask() -> int:
