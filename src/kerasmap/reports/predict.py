@@ -1,7 +1,7 @@
 """`make predict`: a logged model's predictions on a file, a folder or its test split, as CSV.
 
-    python pipelines/predict.py <run id or models:/name@alias> input=<path or test>
-        [output=<file.csv>] [batch_size=256] [log=true] [key=value ...]
+The options (`input=`, `output=`, `batch_size=`, `log=`) are plain keys; any other
+`key=value` is a config override, such as `tracking.uri=...` for another store.
 """
 
 from pathlib import Path
