@@ -49,9 +49,9 @@ def user_error(capsys, arguments: list[str]) -> str:
     [
         # Any-size images through `Resizing`, which once left the dropout on in the export.
         ("own_runs", "images", "saved_model", "saved_model.pb"),
-        ("family_runs", "cnn", "onnx", "model.onnx"),  # Keras's own ONNX export
+        ("family_runs", "mlp", "onnx", "model.onnx"),  # Keras's own ONNX export
         ("cli_run", None, "onnx", "model.onnx"),  # features `Normalization`: tf2onnx directly
-        ("family_runs", "mlp", "tflite", "model.tflite"),
+        ("family_runs", "cnn", "tflite", "model.tflite"),
     ],
 )
 def test_each_format_is_exported_and_logged_after_its_parity_check(
