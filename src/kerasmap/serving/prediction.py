@@ -86,9 +86,11 @@ def _write_predictions(csv, served, data, metrics, source: str) -> tuple[int, in
     import keras
 
     from kerasmap.serving.pyfunc_model import outputs_to_table
+    from kerasmap.training.fit import progress_verbosity
 
     info, rows, labelled = served.info, 0, 0
-    progress = keras.utils.Progbar(data.total, unit_name="example")
+    # A bar on a terminal; in a log, one line at the end (as `fit` does).
+    progress = keras.utils.Progbar(data.total, verbose=progress_verbosity(), unit_name="example")
     for batch in data.batches:
         inputs = batch.inputs if batch.ready else _keras_inputs(served, batch, source)
         outputs = np.asarray(served.model.predict_on_batch(inputs))
