@@ -128,3 +128,27 @@ def test_an_invalid_option_is_one_line_and_exit_status_2(cli_run, capsys, option
     run_id, store = stored_run(cli_run)
     line = user_error(capsys, [run_id, "format=onnx", option, store])
     assert line.startswith(f"Error: Received an invalid value for {message}")
+
+
+def columns_with_spaces_model():
+    """A table model whose columns have names TensorFlow refuses as op names."""
+    import keras
+
+    inputs = {name: keras.Input((1,), name=name) for name in ("mean radius", "area error")}
+    scaled = [
+        keras.layers.Normalization(mean=1.0, variance=4.0)(tensor) for tensor in inputs.values()
+    ]
+    outputs = keras.layers.Dense(1, activation="sigmoid")(keras.layers.Concatenate()(scaled))
+    return keras.Model(inputs, outputs)
+
+
+@pytest.mark.parametrize("export_format", ["saved_model", "onnx", "tflite"])
+def test_columns_named_with_spaces_export_under_names_with_underscores(tmp_path, export_format):
+    from kerasmap.serving.export import export_model, exported_input_names
+    from kerasmap.serving.parity import check_parity
+
+    model = columns_with_spaces_model()
+    assert exported_input_names(model) == {"mean radius": "mean_radius", "area error": "area_error"}
+    inputs = {name: np.array([[0.5], [3.0]], "float32") for name in model.input}
+    written = export_model(model, export_format, tmp_path)
+    assert check_parity(model, written, export_format, inputs, tolerance=1e-5) < 1e-5

@@ -11,6 +11,7 @@ and onnxruntime 1.32 and running the results, and `check_exportable` refuses tho
 before anything is written.
 """
 
+import re
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -130,10 +131,13 @@ def _export_with_keras(model: "keras.Model", export_format: str, path: Path) -> 
     """
     import keras
 
-    inputs = _specs(model, lambda tensor: keras.Input(batch_shape=tensor.shape, **_named(tensor)))
+    names = exported_input_names(model)
+    inputs = _specs(
+        model, lambda tensor: keras.Input(batch_shape=tensor.shape, **_named(tensor, names))
+    )
     inference = keras.Model(inputs, model(inputs, training=False), name=model.name)
     signature = [
-        _specs(model, lambda tensor: keras.InputSpec(shape=tensor.shape, **_named(tensor)))
+        _specs(model, lambda tensor: keras.InputSpec(shape=tensor.shape, **_named(tensor, names)))
     ]
     inference.export(
         str(path), format=KERAS_FORMATS[export_format], input_signature=signature, verbose=False
@@ -150,13 +154,15 @@ def _export_frozen_onnx(model: "keras.Model", path: Path) -> None:
     """
     import tensorflow as tf
     import tf2onnx
+    from keras import tree
     from keras.src.export.tf2onnx_lib import patch_tf2onnx
     from tensorflow.python.framework.convert_to_constants import (
         convert_variables_to_constants_v2,
     )
 
     patch_tf2onnx()  # what Keras's own export does first: tf2onnx 1.17 predates numpy 2
-    specs = _specs(model, lambda tensor: tf.TensorSpec(tensor.shape, **_named(tensor)))
+    names = exported_input_names(model)
+    specs = _specs(model, lambda tensor: tf.TensorSpec(tensor.shape, **_named(tensor, names)))
     traced = tf.function(lambda inputs: model(inputs, training=False))
     frozen = convert_variables_to_constants_v2(traced.get_concrete_function(specs))
     input_names = [tensor.name for tensor in frozen.inputs]
@@ -164,8 +170,12 @@ def _export_frozen_onnx(model: "keras.Model", path: Path) -> None:
         frozen.graph.as_graph_def(),
         input_names=input_names,
         output_names=[tensor.name for tensor in frozen.outputs],
-        # Inputs named as Keras's own ONNX export names them: "age", not "age:0".
-        tensors_to_rename={name: name.partition(":")[0] for name in input_names},
+        # Inputs named after the model's own, "mean radius" rather than "Placeholder_3:0"
+        # (TensorFlow renames what is not a valid op name); both lists follow the flattened
+        # structure of the model's inputs.
+        tensors_to_rename={
+            name: spec.name for name, spec in zip(input_names, tree.flatten(specs), strict=True)
+        },
         output_path=str(path),
     )
 
@@ -177,5 +187,20 @@ def _specs(model: "keras.Model", make):
     return tree.map_structure(make, model.input)
 
 
-def _named(tensor) -> dict:
-    return {"dtype": tensor.dtype, "name": tensor.name}
+def exported_input_names(model: "keras.Model") -> dict[str, str]:
+    """Each input's name in an export: its own, with what TensorFlow refuses in a name
+    (spaces, most punctuation) replaced by `_`, so "mean radius" is "mean_radius"."""
+    from keras import tree
+
+    names: dict[str, str] = {}
+    for tensor in tree.flatten(model.input):
+        name = re.sub(r"[^A-Za-z0-9_.-]", "_", tensor.name)
+        name = name if re.match(r"[A-Za-z0-9.]", name) else f"input{name}"
+        while name in names.values():  # "a b" and "a_b" both: keep them apart
+            name += "_"
+        names[tensor.name] = name
+    return names
+
+
+def _named(tensor, names: dict[str, str]) -> dict:
+    return {"dtype": tensor.dtype, "name": names[tensor.name]}

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from kerasmap.errors import KerasmapError
-from kerasmap.serving.export import layer_traits
+from kerasmap.serving.export import exported_input_names, layer_traits
 
 if TYPE_CHECKING:
     import keras
@@ -51,9 +51,15 @@ def check_parity(
 
     # On the CPU, as onnxruntime and LiteRT run here: a recent GPU multiplies float32
     # matrices in TensorFloat-32 by default, 10 bits of mantissa, which would count as drift.
+    as_exported = inputs
+    # ONNX and LiteRT take inputs by the names the export gives them; a SavedModel's `serve`
+    # takes the model's own structure.
+    if isinstance(inputs, dict) and export_format != "saved_model":
+        names = exported_input_names(model)
+        as_exported = {names[name]: value for name, value in inputs.items()}
     with tf.device("/CPU:0"):
         expected = np.asarray(model(inputs, training=False), dtype=np.float64)
-        received = np.asarray(run_exported(path, export_format, inputs), dtype=np.float64)
+        received = np.asarray(run_exported(path, export_format, as_exported), dtype=np.float64)
     gaps = np.abs(received.reshape(expected.shape) - expected) / np.maximum(1.0, np.abs(expected))
     largest = float(np.max(gaps))
     if not largest <= tolerance:  # NaN fails too
