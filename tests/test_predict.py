@@ -13,7 +13,7 @@ from kerasmap.recording.prediction_run import PREDICTION_OF_TAG
 from kerasmap.reports.predict import main as predict
 
 from own_files import write_table
-from pipeline_helpers import artifact_paths, store_overrides
+from pipeline_helpers import artifact_paths, new_store, store_overrides
 
 
 def run_predict(capsys, folder, run, *options: str) -> tuple[int, str, str]:
@@ -154,3 +154,18 @@ def test_a_mistake_is_one_sentence_and_writes_nothing(own_runs, capsys, tmp_path
     assert status == 2 and err.startswith("Error: ") and err.count("\n") == 1, err
     assert re.search(message, err), err
     assert not output.parent.exists() or not any(output.parent.iterdir())  # no partial CSV
+
+
+def test_a_model_logged_before_models_took_raw_inputs_is_refused_in_one_sentence(tmp_path, capsys):
+    import keras
+
+    folder = new_store(tmp_path)
+    mlflow.set_tracking_uri(f"sqlite:///{folder}/mlflow.db")
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    with mlflow.start_run() as run:  # how kerasmap logged models before: the Keras flavor
+        mlflow.keras.log_model(model, name="model")
+    capsys.readouterr()  # MLflow's warning about the missing signature
+    status, _, err = run_predict(capsys, folder, run, "input=test")
+    assert status == 2 and err.count("\n") == 1
+    assert "logged by an older kerasmap as a bare Keras model" in err
+    assert f"make rerun RUN={run.info.run_id}" in err

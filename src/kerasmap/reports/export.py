@@ -8,7 +8,7 @@ from pathlib import Path
 from kerasmap.cli import run_id_command, split_options
 from kerasmap.errors import ConfigError
 from kerasmap.reports.evaluate import use_store_of
-from kerasmap.reports.model_reference import resolve_model
+from kerasmap.reports.model_reference import require_raw_input_model, resolve_model
 from kerasmap.serving.pyfunc_model import INFO_FILE
 
 ARTIFACT_FOLDER = "export"  # the run's `export/<format>/`
@@ -41,6 +41,7 @@ def export_run(reference: str, arguments: list[str]) -> int:
     tolerance = _tolerance(options["tolerance"])
     use_store_of(overrides)
     model = resolve_model(reference)
+    require_raw_input_model(model)
     quiet_tensorflow()  # before the model loads TensorFlow
     logged = mlflow.pyfunc.load_model(model.model_uri)
     served = logged.unwrap_python_model()

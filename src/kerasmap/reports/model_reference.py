@@ -64,3 +64,19 @@ def _invalid(key: str, reference: str, problem: str) -> ConfigError:
         f"Received an invalid value for `{key}` ({problem}), expected {EXPECTED}. "
         f"Received: {key}={reference}"
     )
+
+
+def require_raw_input_model(reference: ModelReference, key: str = "RUN") -> None:
+    """Refuses a model logged before every model was a pyfunc model of raw inputs.
+
+    Raises:
+        ConfigError: If the model is a bare Keras model (MLflow's Keras flavor), which has
+            neither its preprocessing nor its class names.
+    """
+    if "keras" in mlflow.models.get_model_info(reference.model_uri).flavors:
+        raise ConfigError(
+            f"Received an invalid value for `{key}` (its model was logged by an older "
+            f"kerasmap as a bare Keras model, without its preprocessing and class names), "
+            f"expected a run trained since; `make rerun RUN={reference.run_id}` trains one. "
+            f"Received: {key}={reference.model_uri}"
+        )

@@ -115,16 +115,12 @@ def _umask() -> int:
 
 
 def _load(reference: ModelReference):
-    """The run's `KerasmapModel`, refusing a model logged before models took raw inputs."""
+    """The run's `KerasmapModel`: the Keras model, what it reads and its class names."""
     import mlflow
 
-    if "keras" in mlflow.models.get_model_info(reference.model_uri).flavors:
-        raise ConfigError(
-            f"Received an invalid value for `RUN` (its model was logged by an older kerasmap "
-            f"as a bare Keras model, without its preprocessing and class names), expected a "
-            f"run trained since; `make rerun RUN={reference.run_id}` trains one. "
-            f"Received: RUN={reference.run_id}"
-        )
+    from kerasmap.reports.model_reference import require_raw_input_model
+
+    require_raw_input_model(reference)
     return mlflow.pyfunc.load_model(reference.model_uri).unwrap_python_model()
 
 
