@@ -163,7 +163,7 @@ def test_a_model_logged_before_models_took_raw_inputs_is_refused_in_one_sentence
     mlflow.set_tracking_uri(f"sqlite:///{folder}/mlflow.db")
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
     with mlflow.start_run() as run:  # how kerasmap logged models before: the Keras flavor
-        mlflow.keras.log_model(model, name="model")
+        mlflow.keras.log_model(model, name="model", pip_requirements=[])
     capsys.readouterr()  # MLflow's warning about the missing signature
     status, _, err = run_predict(capsys, folder, run, "input=test")
     assert status == 2 and err.count("\n") == 1
