@@ -124,6 +124,10 @@ def test_loader_and_builder_options_are_the_plain_arguments():
         (["trainer.epochs=0"], r"`trainer.epochs`, expected an integer >= 1. Received: "),
         (["trainer.batch_size=-8"], r"trainer.batch_size=-8"),
         (["trainer.precision=float64"], r"`trainer.precision`, expected one of 'auto'"),
+        (
+            ["trainer.steps_per_execution=fast"],
+            r"`trainer.steps_per_execution`, expected auto or a whole number",
+        ),
         (["trainer.monitor=loss"], r"`trainer.monitor`, expected a validation metric"),
         (["trainer.lr_schedule.name=linear"], r"`trainer.lr_schedule.name`"),
         (["data.val_fraction=1.0"], r"`data.val_fraction`, expected a float in \(0, 1\)"),

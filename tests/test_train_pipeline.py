@@ -152,6 +152,17 @@ def test_moons_binary_experiment_learns_the_two_moons(tmp_path):
     assert run.data.metrics["test_accuracy"] > 0.8
 
 
+def test_several_steps_per_call_train_the_same_epochs_as_one(tmp_path):
+    runs = [
+        train_in_process(tmp_path, *TINY_MOONS, NO_MODEL, f"trainer.steps_per_execution={steps}")
+        for steps in (1, 8)
+    ]
+    for name in ("loss", "val_loss", "accuracy"):
+        one, eight = (history(run, name) for run in runs)
+        np.testing.assert_allclose(eight, one, rtol=1e-5)
+    assert runs[1].data.params["trainer.steps_per_execution"] == "8"
+
+
 def test_mixed_bfloat16_fits_on_the_cpu_with_a_float32_output(tmp_path):
     run = train_in_process(tmp_path, *TINY_MOONS, "trainer.precision=mixed_bfloat16")
     assert run.data.tags["precision_policy"] == "mixed_bfloat16"

@@ -15,6 +15,7 @@ from kerasmap.data.bundle import DatasetBundle
 from kerasmap.evaluation.evaluate import Evaluation, evaluate_model
 from kerasmap.models import build_model
 from kerasmap.models.head import loss_and_metrics
+from kerasmap.training.execution import resolve_steps_per_execution
 from kerasmap.training.fit import fit_model
 from kerasmap.training.optimizers import make_optimizer
 from kerasmap.training.precision import precision_policy
@@ -73,7 +74,10 @@ def build(settings: KerasmapConfig, bundle: DatasetBundle, precision: str) -> ke
         model = keras.Model(bundle.preprocessor.input, outputs, name=settings.model.name)
     loss, metrics = loss_and_metrics(bundle.task)
     optimizer = optimizer_for(settings, bundle.steps_per_epoch)
-    model.compile(optimizer=optimizer, loss=loss, metrics=metrics)
+    steps = resolve_steps_per_execution(
+        str(settings.trainer.steps_per_execution), settings.model.name, bundle.steps_per_epoch
+    )
+    model.compile(optimizer=optimizer, loss=loss, metrics=metrics, steps_per_execution=steps)
     return model
 
 

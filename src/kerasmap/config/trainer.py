@@ -54,6 +54,7 @@ class TrainerConfig:
     monitor: str = MISSING
     lr_schedule: LRScheduleConfig = MISSING
     precision: str = MISSING
+    steps_per_execution: str = MISSING
     deterministic: bool = MISSING
     resume: bool = MISSING
     backup_dir: str = MISSING
@@ -71,5 +72,12 @@ class TrainerConfig:
             "a validation metric name such as 'val_loss' or 'val_accuracy'",
         )
         checks.require_choice("trainer.precision", self.precision, PRECISIONS)
+        steps = str(self.steps_per_execution)
+        checks.require(
+            steps == "auto" or (steps.isdigit() and int(steps) >= 1),
+            "trainer.steps_per_execution",
+            self.steps_per_execution,
+            "auto or a whole number of training steps >= 1",
+        )
         checks.require_positive("trainer.folds", self.folds)
         checks.require_positive("trainer.repeats", self.repeats)
