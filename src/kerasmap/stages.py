@@ -75,7 +75,7 @@ def build(settings: KerasmapConfig, bundle: DatasetBundle, precision: str) -> ke
     loss, metrics = loss_and_metrics(bundle.task)
     optimizer = optimizer_for(settings, bundle.steps_per_epoch)
     steps = resolve_steps_per_execution(
-        str(settings.trainer.steps_per_execution), settings.model.name, bundle.steps_per_epoch
+        str(settings.trainer.steps_per_execution), bundle.steps_per_epoch
     )
     model.compile(optimizer=optimizer, loss=loss, metrics=metrics, steps_per_execution=steps)
     return model
