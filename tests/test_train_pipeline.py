@@ -14,6 +14,7 @@ from kerasmap.errors import TrainingDivergedError
 from kerasmap.recording.lifecycle import FAILURE_TAG
 from kerasmap.recording.logged_model import load_logged_model
 from kerasmap.run import DIVERGED_WEIGHTS_ARTIFACT
+from kerasmap.training.execution import resolve_steps_per_execution
 
 from pipeline_helpers import (
     TINY_MOONS,
@@ -161,6 +162,16 @@ def test_several_steps_per_call_train_the_same_epochs_as_one(tmp_path):
         one, eight = (history(run, name) for run in runs)
         np.testing.assert_allclose(eight, one, rtol=1e-5)
     assert runs[1].data.params["trainer.steps_per_execution"] == "8"
+
+
+@pytest.mark.parametrize(
+    "setting, steps_per_epoch, expected",
+    [("auto", 180, 6), ("auto", 844, 4), ("auto", 5, 5), ("auto", 211, 1), ("32", 180, 30)],
+)
+def test_steps_per_call_divide_an_epoch_so_no_call_runs_into_the_next(
+    setting, steps_per_epoch, expected
+):
+    assert resolve_steps_per_execution(setting, steps_per_epoch) == expected
 
 
 def test_mixed_bfloat16_fits_on_the_cpu_with_a_float32_output(tmp_path):
