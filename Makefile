@@ -21,8 +21,8 @@ OVERRIDE_KEYS := $(foreach assignment,$(MAKEOVERRIDES),$(firstword $(subst =, ,$
 SWEEP_DEFAULTS := $(foreach entry,$(SWEEP_GRID),$(if $(filter $(firstword $(subst =, ,$(entry))),$(OVERRIDE_KEYS)),,'$(entry)'))
 
 .DEFAULT_GOAL := help
-.PHONY: help install lock train sweep search compare evaluate rerun predict serve export promote test lint \
-	format ui clean
+.PHONY: help install lock train sweep search compare evaluate rerun predict serve export promote bench test \
+	lint format ui clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -70,6 +70,9 @@ export: $(STAMP)  ## Export a model with a parity check: make export RUN=<...> F
 
 promote: $(STAMP)  ## Move @champion to a run's model if it beats the champion: make promote RUN=<id> NAME=<name>
 	$(BIN)/python pipelines/promote.py $(RUN) 'name=$(NAME)' $(OVERRIDES)
+
+bench: $(STAMP)  ## kerasmap beside bare Keras 3 and PyTorch on Fashion-MNIST (bench=quick: ~3 min)
+	$(BIN)/python benchmarks/bench/bench.py $(OVERRIDES)
 
 test: $(STAMP)  ## Run the test suite
 	$(BIN)/pytest

@@ -20,6 +20,7 @@ TRAINING = [
     "data=moons",
     "data.num_samples=16000",
     "trainer.epochs=4",
+    "trainer.batch_size=16",  # 720 steps an epoch: long enough to stop between epochs
     "trainer.patience=10",
     "model.dropout=0.2",
     "tracking.log_model=false",

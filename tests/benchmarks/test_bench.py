@@ -56,6 +56,7 @@ def test_a_runs_figures_leave_out_the_first_epoch_and_time_from_the_command(summ
     assert figures["samples_per_s"] == 200  # median of epochs 2 and 3
     assert figures["startup_s"] == 5
     assert figures["time_to_target_s"] == 9  # the end of epoch 2, counted from the command
+    assert figures["finish_s"] == 9  # 20 s in all, the last epoch ending 11 s in
 
 
 def test_a_target_never_reached_has_no_time(summary):
@@ -77,7 +78,7 @@ def test_the_table_shows_median_min_max_and_kerasmaps_ratio(summary):
     assert throughput["bare Keras 3"] == "500 (500-500)"
     assert throughput["kerasmap ÷ bare Keras 3"] == "2.00x"
     assert throughput["PyTorch"] == "not installed" and throughput["kerasmap ÷ PyTorch"] == ""
-    assert "88%" in table.iloc[3]["figure"]
+    assert "88%" in table.iloc[3]["figure"] and len(table) == len(summary.FIGURES)
 
 
 @pytest.mark.parametrize("num_examples, limit", [(60_000, None), (6_000, 6_000), (37, 37)])
