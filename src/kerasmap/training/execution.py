@@ -12,10 +12,11 @@ import logging
 
 log = logging.getLogger(__name__)
 AUTO = "auto"
-# Measured with benchmarks/steps_per_execution.py on 2 CPU cores, batch 64: against one step
-# per call, 8 made the MLP 1.9x as fast, the CNN 1.55x, the LSTM 1.07x and the transformer
-# 1.14x; 32 gained nothing more (README). No family was slower. An epoch of 844 steps
-# (Fashion-MNIST at batch 64) takes 4, the largest divisor up to 8.
+# Measured with benchmarks/steps_per_execution.py on 2 CPU cores, batch 64, against one step
+# per call: 4 or 8 made the MLP 1.46x as fast, the LSTM 1.03-1.05x, the transformer
+# 1.01-1.04x and left the CNN the same (1.00-1.02x); 32 gained nothing more (README).
+# No family was slower. An epoch of 844 steps (Fashion-MNIST at batch 64) takes 4, the
+# largest divisor up to 8.
 AUTO_STEPS = 8
 
 
