@@ -57,23 +57,31 @@ def bare_script(framework: str, family: str, options: dict, log_path: Path) -> d
 
 def kerasmap_run(family: str, options: dict, store: Path, run_name: str, log_path: Path) -> dict:
     """Runs `pipelines/train.py` as a user would, tracked into `store`, and reads the run back."""
-    command = [PYTHON, "pipelines/train.py", f"model={family}", f"data.path={options['data']}"]
-    command += [
+    uri = f"sqlite:///{store}/mlflow.db"
+    command = [PYTHON, "pipelines/train.py", f"model={family}", f"tracking.run_name={run_name}"]
+    command += training_arguments(options, uri, store / "mlruns", store / "backups")
+    process = run_measured(command, log_path)
+    if process["returncode"]:
+        return {**process, "error": f"failed, see {log_path}"}
+    return {**process, **read_kerasmap_run(uri, run_name)}
+
+
+def training_arguments(options: dict, uri: str, artifacts: Path, backups: Path) -> list[str]:
+    """The overrides every kerasmap command of the benchmark shares: the data, the settings
+    the three ways have in common, and a store of the benchmark's own."""
+    arguments = [
+        f"data.path={options['data']}",
         f"trainer.epochs={options['epochs']}",
         f"trainer.batch_size={options['batch_size']}",
         f"optimizer.learning_rate={options['learning_rate']}",
         "trainer.patience=1000",  # early stopping must not end a run before the others
-        f"trainer.backup_dir={store}/backups",
-        f"tracking.uri=sqlite:///{store}/mlflow.db",
-        f"tracking.artifact_root={store}/mlruns",
-        f"tracking.run_name={run_name}",
+        f"trainer.backup_dir={backups}",
+        f"tracking.uri={uri}",
+        f"tracking.artifact_root={artifacts}",
     ]
     if options["limit"]:
-        command.append(f"data.limit={options['limit']}")
-    process = run_measured(command, log_path)
-    if process["returncode"]:
-        return {**process, "error": f"failed, see {log_path}"}
-    return {**process, **read_kerasmap_run(f"sqlite:///{store}/mlflow.db", run_name)}
+        arguments.append(f"data.limit={options['limit']}")
+    return arguments
 
 
 def read_kerasmap_run(tracking_uri: str, run_name: str) -> dict:

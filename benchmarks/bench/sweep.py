@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 from mlflow import MlflowClient
 
-from launch import PYTHON, run_measured
+from launch import PYTHON, run_measured, training_arguments
 
 GRID = ["model.dropout=0.0,0.25,0.5", "optimizer.weight_decay=0,1e-4,1e-3"]  # as `make sweep`
 
@@ -20,18 +20,8 @@ def sweep_run(options: dict, store: Path, log_path: Path) -> dict:
     uri = f"sqlite:///{store}/sweep.db"
     MlflowClient(uri).search_experiments()  # an existing store, as for the single runs
     command = [PYTHON, "pipelines/train.py", "-m", "model=mlp", *GRID]
-    command += [
-        f"data.path={options['data']}",
-        f"trainer.epochs={options['epochs']}",
-        f"trainer.batch_size={options['batch_size']}",
-        "trainer.patience=1000",
-        f"trainer.backup_dir={store}/sweep-backups",
-        f"tracking.uri={uri}",
-        f"tracking.artifact_root={store}/sweep-mlruns",
-        f"hydra.sweep.dir={store}/sweep",
-    ]
-    if options["limit"]:
-        command.append(f"data.limit={options['limit']}")
+    command += training_arguments(options, uri, store / "sweep-mlruns", store / "sweep-backups")
+    command.append(f"hydra.sweep.dir={store}/sweep")
     process = run_measured(command, log_path)
     if process["returncode"]:
         return {**process, "error": f"failed, see {log_path}"}
