@@ -66,8 +66,10 @@ def train(cfg: DictConfig, overrides: list[str] | None = None) -> float:
     from kerasmap.console import print_run_summary, quiet_tensorflow
     from kerasmap.recording.ui_links import run_url
     from kerasmap.sweeps import current_sweep_job
+    from kerasmap.training.distribution import split_cpu_from_environment
 
     quiet_tensorflow()
+    split_cpu_from_environment()  # before anything uses a device
     overrides = overrides if overrides is not None else _hydra_overrides()
     if settings.trainer.folds > 1 or settings.trainer.repeats > 1:
         from kerasmap.cross_validation import cross_validate
@@ -109,6 +111,7 @@ def train_run(
     from kerasmap.recording.reachability import usable_tracking_uri
     from kerasmap.recording.resume import ResumePoint, find_resume_point, remember_run
     from kerasmap.recording.store import open_experiment
+    from kerasmap.training.distribution import make_strategy
     from kerasmap.training.precision import resolve_precision
 
     tracking = settings.tracking
@@ -116,6 +119,7 @@ def train_run(
     bundle = stages.prepare(settings, fold)
     experiment_id = open_experiment(tracking_uri, tracking.experiment, tracking.artifact_root)
     precision = resolve_precision(settings.trainer.precision)
+    strategy = make_strategy(settings.trainer.distribution, bundle, settings.trainer.batch_size)
     config = OmegaConf.to_container(cfg, resolve=True)
     resume = (
         find_resume_point(settings.trainer.backup_dir, config | placement.part)
@@ -134,11 +138,14 @@ def train_run(
         if resume.run_id is None:
             run_record.log_config(config, overrides)
             run_record.log_data_description(bundle)
-        best, metrics = _fit_and_record(settings, bundle, precision, backup_dir=resume.folder)
+            run_record.log_distribution(strategy, settings.trainer.batch_size)
+        best, metrics = _fit_and_record(
+            settings, bundle, precision, strategy, backup_dir=resume.folder
+        )
     return RunResult(run.info.run_id, experiment_id, tracking_uri, best, metrics)
 
 
-def _fit_and_record(settings, bundle, precision: str, backup_dir):
+def _fit_and_record(settings, bundle, precision: str, strategy, backup_dir):
     """Stages 2 to 4 inside the active run; returns the best monitored value and test metrics."""
     from kerasmap import stages
     from kerasmap.recording import run_record
@@ -147,7 +154,7 @@ def _fit_and_record(settings, bundle, precision: str, backup_dir):
     from kerasmap.recording.registry import register_logged_model
     from kerasmap.recording.results import log_results
 
-    model = stages.build(settings, bundle, precision)
+    model = stages.build(settings, bundle, precision, strategy)
     run_record.log_model_summary(model)
     try:
         history = stages.fit(

@@ -8,6 +8,7 @@ import keras
 import mlflow
 import numpy as np
 import pandas as pd
+import tensorflow as tf
 import yaml
 
 from kerasmap.config.trainer import LRScheduleConfig
@@ -61,6 +62,16 @@ def log_config(config: dict, overrides: list[str], run_id: str | None = None) ->
         "\n".join(redact_override(override) for override in overrides) + "\n",
         "config/overrides.txt",
         run_id=run_id,
+    )
+
+
+def log_distribution(strategy: tf.distribute.Strategy, global_batch_size: int) -> None:
+    """Logs how training is spread: `replicas` in sync and the `global_batch_size` they share.
+
+    The learning-rate scaling rule is the `trainer.lr_scaling` param.
+    """
+    mlflow.log_params(
+        {"replicas": strategy.num_replicas_in_sync, "global_batch_size": global_batch_size}
     )
 
 

@@ -20,21 +20,33 @@ AUTO = "auto"
 AUTO_STEPS = 8
 
 
-def resolve_steps_per_execution(setting: str, steps_per_epoch: int) -> int:
+def resolve_steps_per_execution(setting: str, steps_per_epoch: int, replicas: int = 1) -> int:
     """The number of steps per call for `trainer.steps_per_execution=setting`.
 
     Keras runs whole calls: when the number does not divide the steps of an epoch, the
     epoch's last call runs on into the next epoch's batches, and the epochs no longer
     match those of a resumed run. So the number taken is the largest one up to the
-    setting that divides the epoch's steps (180 steps and `auto`: 6).
+    setting that divides the epoch's steps (180 steps and `auto`: 6). With more than one
+    replica it is 1: Keras 3 fails to run a mirrored step inside its multi-step loop
+    (keras-team/keras#19246, "You must feed a value for placeholder tensor").
 
     Args:
         setting: `"auto"`, or a whole number >= 1 as a string.
         steps_per_epoch: Training batches per epoch.
+        replicas: Replicas training in sync. Defaults to `1`.
 
     Returns:
         A divisor of `steps_per_epoch`, at most the setting (`auto`: `AUTO_STEPS`).
     """
+    if replicas > 1:
+        if setting not in (AUTO, "1"):
+            log.warning(
+                "Running 1 step per call, not trainer.steps_per_execution=%s: Keras runs one "
+                "step per call with %d replicas.",
+                setting,
+                replicas,
+            )
+        return 1
     most = AUTO_STEPS if setting == AUTO else int(setting)
     chosen = max(
         n for n in range(1, max(1, min(most, steps_per_epoch)) + 1) if steps_per_epoch % n == 0
