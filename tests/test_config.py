@@ -130,6 +130,14 @@ def test_loader_and_builder_options_are_the_plain_arguments():
         ),
         (["trainer.monitor=loss"], r"`trainer.monitor`, expected a validation metric"),
         (["trainer.lr_schedule.name=linear"], r"`trainer.lr_schedule.name`"),
+        (
+            [
+                "trainer.lr_schedule.name=cosine",
+                "trainer.epochs=2",
+                "trainer.lr_schedule.warmup_epochs=2",
+            ],
+            r"`trainer.lr_schedule.warmup_epochs`, expected fewer epochs than trainer.epochs=2",
+        ),
         (["data.val_fraction=1.0"], r"`data.val_fraction`, expected a float in \(0, 1\)"),
         (["data.val_fraction=0"], r"data.val_fraction=0.0"),
         (["data.limit=1"], r"`data.limit`, expected null or an integer >= 2"),

@@ -5,6 +5,7 @@ import mlflow
 import numpy as np
 import pandas as pd
 import pytest
+import tensorflow as tf
 import yaml
 
 from kerasmap import stages
@@ -189,6 +190,8 @@ def test_mixed_bfloat16_fits_on_the_cpu_with_a_float32_output(tmp_path):
     [
         ("exponential", ["trainer.lr_schedule.decay_rate=0.5"], [1e-3, 5e-4, 2.5e-4]),
         ("cosine", [], [1e-3, 7.5e-4, 2.5e-4]),
+        # One step of warm-up from 0, then the cosine over the two steps left.
+        ("cosine", ["trainer.lr_schedule.warmup_epochs=1"], [0.0, 1e-3, 5e-4]),
         # A rate too small to move val_loss by ReduceLROnPlateau's min_delta: a plateau.
         (
             "plateau",
@@ -252,7 +255,8 @@ def test_a_run_that_diverges_fails_and_keeps_its_best_finite_weights(tmp_path):
     assert DIVERGED_WEIGHTS_ARTIFACT in artifact_paths(run_id)
     weights = mlflow.artifacts.download_artifacts(f"runs:/{run_id}/{DIVERGED_WEIGHTS_ARTIFACT}")
     settings = load_settings(compose_config(overrides))
-    model = stages.build(settings, stages.prepare(settings), "float32")
+    bundle = stages.prepare(settings)
+    model = stages.build(settings, bundle, "float32", tf.distribute.get_strategy())
     model.load_weights(weights)
     assert all(np.isfinite(array).all() for array in model.get_weights())
 

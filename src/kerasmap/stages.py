@@ -7,6 +7,7 @@ returns plain objects, so they run the same from Hydra, a notebook or a test.
 from pathlib import Path
 
 import keras
+import tensorflow as tf
 
 from kerasmap.config import KerasmapConfig
 from kerasmap.config.root import require_monitor_exists
@@ -15,6 +16,7 @@ from kerasmap.data.bundle import DatasetBundle
 from kerasmap.evaluation.evaluate import Evaluation, evaluate_model
 from kerasmap.models import build_model
 from kerasmap.models.head import loss_and_metrics
+from kerasmap.training.distribution import scaled_learning_rate
 from kerasmap.training.execution import resolve_steps_per_execution
 from kerasmap.training.fit import fit_model
 from kerasmap.training.optimizers import make_optimizer
@@ -47,8 +49,24 @@ def prepare(settings: KerasmapConfig, fold: tuple[int, int] | None = None) -> Da
     return bundle
 
 
-def build(settings: KerasmapConfig, bundle: DatasetBundle, precision: str) -> keras.Model:
-    """Stage 2: builds the model family for this data under `precision` and compiles it."""
+def build(
+    settings: KerasmapConfig,
+    bundle: DatasetBundle,
+    precision: str,
+    strategy: tf.distribute.Strategy,
+) -> keras.Model:
+    """Stage 2: builds the model family for this data under `precision` and compiles it.
+
+    The model, its metrics and its optimizer are created in `strategy`'s scope, so that a
+    mirrored strategy holds a copy of each variable on every replica.
+    """
+    with strategy.scope():
+        return _compiled_model(settings, bundle, precision, strategy.num_replicas_in_sync)
+
+
+def _compiled_model(
+    settings: KerasmapConfig, bundle: DatasetBundle, precision: str, replicas: int
+) -> keras.Model:
     options = settings.model.builder_options()
     if bundle.modality == "tokens":
         options["vocab_size"] = bundle.vocab_size
@@ -73,25 +91,31 @@ def build(settings: KerasmapConfig, bundle: DatasetBundle, precision: str) -> ke
         outputs = model(bundle.preprocessor.output)
         model = keras.Model(bundle.preprocessor.input, outputs, name=settings.model.name)
     loss, metrics = loss_and_metrics(bundle.task)
-    optimizer = optimizer_for(settings, bundle.steps_per_epoch)
+    optimizer = optimizer_for(settings, bundle.steps_per_epoch, replicas)
     steps = resolve_steps_per_execution(
-        str(settings.trainer.steps_per_execution), bundle.steps_per_epoch
+        str(settings.trainer.steps_per_execution), bundle.steps_per_epoch, replicas
     )
     model.compile(optimizer=optimizer, loss=loss, metrics=metrics, steps_per_execution=steps)
     return model
 
 
-def optimizer_for(settings: KerasmapConfig, steps_per_epoch: int) -> keras.optimizers.Optimizer:
-    """The Keras optimizer of `settings.optimizer`, its learning rate following the schedule."""
+def optimizer_for(
+    settings: KerasmapConfig, steps_per_epoch: int, replicas: int = 1
+) -> keras.optimizers.Optimizer:
+    """The Keras optimizer of `settings.optimizer`, its learning rate following the schedule.
+
+    With `trainer.lr_scaling=linear`, the initial rate is multiplied by `replicas`.
+    """
     schedule = settings.trainer.lr_schedule
     options = settings.optimizer.optimizer_options()
     learning_rate = make_learning_rate(
         schedule.name,
-        options.pop("learning_rate"),
+        scaled_learning_rate(options.pop("learning_rate"), settings.trainer.lr_scaling, replicas),
         steps_per_epoch=steps_per_epoch,
         epochs=settings.trainer.epochs,
         decay_rate=schedule.decay_rate,
         alpha=schedule.alpha,
+        warmup_epochs=schedule.warmup_epochs,
     )
     return make_optimizer(settings.optimizer.name, learning_rate, **options)
 

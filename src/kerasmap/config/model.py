@@ -74,6 +74,7 @@ class CNNConfig(ModelConfig):
     kernel_size: int = MISSING
     dense_units: int = MISSING
     batch_norm: bool = MISSING
+    residual: bool = MISSING
 
     def __post_init__(self) -> None:
         super().__post_init__()

@@ -11,6 +11,8 @@ from omegaconf import MISSING
 from kerasmap.config import checks
 
 PRECISIONS = ("auto", "float32", "mixed_float16", "mixed_bfloat16")
+DISTRIBUTIONS = ("auto", "none", "mirrored")
+LR_SCALINGS = ("none", "linear")
 
 
 @dataclass
@@ -21,7 +23,7 @@ class LRScheduleConfig:
     SETTINGS: ClassVar[dict[str, tuple[str, ...]]] = {
         "constant": (),
         "exponential": ("decay_rate",),
-        "cosine": ("alpha",),
+        "cosine": ("alpha", "warmup_epochs"),
         "plateau": ("factor", "patience", "min_lr"),
     }
 
@@ -31,6 +33,7 @@ class LRScheduleConfig:
     factor: float = MISSING
     patience: int = MISSING
     min_lr: float = MISSING
+    warmup_epochs: float = MISSING
 
     def __post_init__(self) -> None:
         key = "trainer.lr_schedule"
@@ -42,11 +45,12 @@ class LRScheduleConfig:
         checks.require(0 < self.factor < 1, f"{key}.factor", self.factor, "a float in (0, 1)")
         checks.require_positive(f"{key}.patience", self.patience)
         checks.require_non_negative(f"{key}.min_lr", self.min_lr)
+        checks.require_non_negative(f"{key}.warmup_epochs", self.warmup_epochs)
 
 
 @dataclass
 class TrainerConfig:
-    """Epochs, batch size, early stopping, schedule, precision, determinism, cross-validation."""
+    """Epochs, batch size, early stopping, schedule, precision, devices, determinism, folds."""
 
     epochs: int = MISSING
     batch_size: int = MISSING
@@ -54,6 +58,8 @@ class TrainerConfig:
     monitor: str = MISSING
     lr_schedule: LRScheduleConfig = MISSING
     precision: str = MISSING
+    distribution: str = MISSING
+    lr_scaling: str = MISSING
     steps_per_execution: str = MISSING
     deterministic: bool = MISSING
     resume: bool = MISSING
@@ -71,7 +77,15 @@ class TrainerConfig:
             self.monitor,
             "a validation metric name such as 'val_loss' or 'val_accuracy'",
         )
+        checks.require(
+            self.lr_schedule.name != "cosine" or self.lr_schedule.warmup_epochs < self.epochs,
+            "trainer.lr_schedule.warmup_epochs",
+            self.lr_schedule.warmup_epochs,
+            f"fewer epochs than trainer.epochs={self.epochs}, so the cosine decay has steps",
+        )
         checks.require_choice("trainer.precision", self.precision, PRECISIONS)
+        checks.require_choice("trainer.distribution", self.distribution, DISTRIBUTIONS)
+        checks.require_choice("trainer.lr_scaling", self.lr_scaling, LR_SCALINGS)
         steps = str(self.steps_per_execution)
         checks.require(
             steps == "auto" or (steps.isdigit() and int(steps) >= 1),

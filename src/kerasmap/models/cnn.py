@@ -20,13 +20,16 @@ def build_cnn(
     dropout,
     l1,
     l2,
+    residual=False,
 ):
     """Builds conv blocks that halve the image, then a dense layer and the head.
 
     Each block is `Conv2D` (same padding), optional `BatchNormalization`, `ReLU`,
     `MaxPooling2D(2)` and `Dropout`. With `filters=[32, 64]` and `dense_units=128` this is
-    the classic conv 32-64, dense 128 network. The defaults of every option are in
-    `conf/model/cnn.yaml`.
+    the classic conv 32-64, dense 128 network. With `residual=True` each block's
+    convolution is a ResNet basic block instead: two convolutions whose output is added
+    to the block's input (through a 1x1 convolution where the width changes) before the
+    `ReLU`. The defaults of every option are in `conf/model/cnn.yaml`.
 
     Args:
         input_shape: Shape of one image, `(height, width, channels)`.
@@ -39,6 +42,8 @@ def build_cnn(
         dropout: Dropout rate after each block and after the dense layer.
         l1: L1 penalty on the convolution and dense kernels.
         l2: L2 penalty on the convolution and dense kernels.
+        residual: Whether each block is a residual block of two convolutions.
+            Defaults to `False`.
 
     Returns:
         An uncompiled functional `keras.Model` named `"cnn"`.
@@ -61,7 +66,11 @@ def build_cnn(
     inputs = keras.Input(shape=input_shape)
     x = inputs
     for block_filters in filters:
-        x = _conv_block(x, block_filters, kernel_size, batch_norm, dropout, regularizer)
+        conv = _residual_conv if residual else _conv
+        x = conv(x, block_filters, kernel_size, batch_norm, regularizer)
+        x = layers.MaxPooling2D(2)(x)
+        if dropout:
+            x = layers.Dropout(dropout)(x)
     x = layers.Flatten()(x)
     x = layers.Dense(dense_units, activation="relu", kernel_regularizer=regularizer)(x)
     if dropout:
@@ -69,20 +78,30 @@ def build_cnn(
     return keras.Model(inputs, head(x), name="cnn")
 
 
-def _conv_block(x, filters, kernel_size, batch_norm, dropout, regularizer):
-    """Conv2D, optional BatchNormalization, ReLU, MaxPooling2D(2), optional Dropout."""
-    # Batch normalization has its own shift, so the convolution needs no bias.
+def _conv(x, filters, kernel_size, batch_norm, regularizer, activation="relu"):
+    """Conv2D, then optional BatchNormalization, then the activation (`None`: none)."""
+    # Batch normalization has its own shift, so the convolution needs no bias; without
+    # it, the activation is the convolution's own.
     x = layers.Conv2D(
         filters,
         kernel_size,
         padding="same",
+        activation=None if batch_norm else activation,
         use_bias=not batch_norm,
         kernel_regularizer=regularizer,
     )(x)
     if batch_norm:
         x = layers.BatchNormalization()(x)
-    x = layers.ReLU()(x)
-    x = layers.MaxPooling2D(2)(x)
-    if dropout:
-        x = layers.Dropout(dropout)(x)
+        if activation:
+            x = layers.Activation(activation)(x)
     return x
+
+
+def _residual_conv(x, filters, kernel_size, batch_norm, regularizer):
+    """A ResNet basic block: ReLU(conv(conv(x)) + x), x widened by a 1x1 conv if needed."""
+    shortcut = x
+    if x.shape[-1] != filters:
+        shortcut = _conv(x, filters, 1, batch_norm, regularizer, activation=None)
+    x = _conv(x, filters, kernel_size, batch_norm, regularizer)
+    x = _conv(x, filters, kernel_size, batch_norm, regularizer, activation=None)
+    return layers.ReLU()(layers.Add()([x, shortcut]))
