@@ -17,9 +17,21 @@ FAMILIES = ["mlp", "cnn", "lstm", "attention"]
 
 
 def step_milliseconds(
-    family: str, images, labels, *, steps_per_execution: int = 1, policy: str = "float32"
+    family: str,
+    images,
+    labels,
+    *,
+    steps_per_execution: int = 1,
+    policy: str = "float32",
+    jit_compile: bool = False,
+    model_overrides: tuple[str, ...] = (),
+    model=None,
 ) -> float:
-    """Milliseconds per step over two timed epochs, after one epoch of warm-up."""
+    """Milliseconds per step over two timed epochs, after one epoch of warm-up.
+
+    The model is `family` as kerasmap builds it with `model_overrides` (e.g.
+    `("model.batch_norm=true",)`), or `model` when given.
+    """
     import keras
     import tensorflow as tf
 
@@ -28,16 +40,19 @@ def step_milliseconds(
     from kerasmap.models import build_model
     from kerasmap.training.precision import precision_policy
 
-    options = load_settings(compose_config([f"model={family}"])).model.builder_options()
-    with precision_policy(policy):
-        model = build_model(
-            family, input_shape=(28, 28, 1), num_classes=10, task="multiclass", **options
-        )
+    if model is None:
+        overrides = [f"model={family}", *model_overrides]
+        options = load_settings(compose_config(overrides)).model.builder_options()
+        with precision_policy(policy):
+            model = build_model(
+                family, input_shape=(28, 28, 1), num_classes=10, task="multiclass", **options
+            )
     model.compile(
         optimizer=keras.optimizers.Adam(1e-3),
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
         steps_per_execution=steps_per_execution,
+        jit_compile=jit_compile,
     )
     data = tf.data.Dataset.from_tensor_slices((images, labels)).batch(BATCH).cache()
     model.fit(data, epochs=1, verbose=0, shuffle=False)

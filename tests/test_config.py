@@ -68,6 +68,8 @@ def test_defaults_are_the_classic_mlp_on_fashion_mnist_with_adam():
         ("mnist_rnn", {"data": "mnist", "model": "lstm", "optimizer": "adam"}),
         ("cifar10_cnn", {"data": "cifar10", "model": "cnn", "optimizer": "sgd"}),
         ("moons_binary", {"data": "moons", "model": "mlp", "optimizer": "adam"}),
+        ("fashion_fast", {"data": "fashion_mnist", "model": "cnn", "optimizer": "adam"}),
+        ("fashion_best", {"data": "fashion_mnist", "model": "cnn", "optimizer": "adam"}),
     ],
 )
 def test_experiments_select_their_groups(experiment, expected):
@@ -129,6 +131,7 @@ def test_loader_and_builder_options_are_the_plain_arguments():
             r"`trainer.steps_per_execution`, expected auto or a whole number",
         ),
         (["trainer.monitor=loss"], r"`trainer.monitor`, expected a validation metric"),
+        (["trainer.jit_compile=fast"], r"`trainer.jit_compile`, expected one of 'auto'"),
         (["trainer.lr_schedule.name=linear"], r"`trainer.lr_schedule.name`"),
         (
             [

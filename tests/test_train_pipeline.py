@@ -55,6 +55,7 @@ def test_a_command_line_run_records_params_metrics_tags_and_artifacts(cli_run):
     for tag in ("git_commit", "git_dirty", "dataset_fingerprint", "keras_backend", "device"):
         assert run.data.tags[tag]
     assert run.data.tags["precision_policy"] == "float32"
+    assert run.data.tags["jit_compile"] == "False"  # auto: too few steps to pay for XLA
     assert run.data.tags["mlflow.runName"] == "mlp-moons"
     for per_epoch in ("val_loss", "accuracy", "learning_rate", "epoch_seconds"):
         points = mlflow.MlflowClient().get_metric_history(cli_run.run_id, per_epoch)
@@ -112,6 +113,7 @@ def test_classic_mnist_experiments_run_on_a_local_mnist_npz(family_runs, family,
     assert run.info.status == "FINISHED"
     assert mlflow.get_experiment(run.info.experiment_id).name == experiment
     assert (run.data.params["data.name"], run.data.params["model.name"]) == ("mnist", family)
+    assert run.data.tags["jit_compile"] == "False"  # auto: one epoch is too short for XLA
     report = mlflow.artifacts.load_text(f"runs:/{run.info.run_id}/reports/per_class.csv")
     assert report.splitlines()[0] == "class,precision,recall,f1,support"
     assert len(report.splitlines()) == 1 + 10 + 1

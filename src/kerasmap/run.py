@@ -66,9 +66,10 @@ def train(cfg: DictConfig, overrides: list[str] | None = None) -> float:
     from kerasmap.console import print_run_summary, quiet_tensorflow
     from kerasmap.recording.ui_links import run_url
     from kerasmap.sweeps import current_sweep_job
-    from kerasmap.training.distribution import split_cpu_from_environment
 
     quiet_tensorflow()
+    from kerasmap.training.distribution import split_cpu_from_environment  # imports TensorFlow
+
     split_cpu_from_environment()  # before anything uses a device
     overrides = overrides if overrides is not None else _hydra_overrides()
     if settings.trainer.folds > 1 or settings.trainer.repeats > 1:
@@ -156,6 +157,7 @@ def _fit_and_record(settings, bundle, precision: str, strategy, backup_dir):
 
     model = stages.build(settings, bundle, precision, strategy)
     run_record.log_model_summary(model)
+    run_record.log_compilation(model)
     try:
         history = stages.fit(
             model,

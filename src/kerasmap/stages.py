@@ -23,6 +23,7 @@ from kerasmap.training.optimizers import make_optimizer
 from kerasmap.training.precision import precision_policy
 from kerasmap.training.schedules import make_learning_rate, plateau_callback
 from kerasmap.training.seeding import seed_everything
+from kerasmap.training.xla import resolve_jit_compile
 
 
 def prepare(settings: KerasmapConfig, fold: tuple[int, int] | None = None) -> DatasetBundle:
@@ -95,7 +96,20 @@ def _compiled_model(
     steps = resolve_steps_per_execution(
         str(settings.trainer.steps_per_execution), bundle.steps_per_epoch, replicas
     )
-    model.compile(optimizer=optimizer, loss=loss, metrics=metrics, steps_per_execution=steps)
+    jit_compile = resolve_jit_compile(
+        settings.trainer.jit_compile,
+        settings.model.name,
+        bundle.input_kind,
+        planned_steps=settings.trainer.epochs * bundle.steps_per_epoch,
+        replicas=replicas,
+    )
+    model.compile(
+        optimizer=optimizer,
+        loss=loss,
+        metrics=metrics,
+        steps_per_execution=steps,
+        jit_compile=jit_compile,
+    )
     return model
 
 

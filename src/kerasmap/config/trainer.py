@@ -61,6 +61,7 @@ class TrainerConfig:
     distribution: str = MISSING
     lr_scaling: str = MISSING
     steps_per_execution: str = MISSING
+    jit_compile: str = MISSING
     deterministic: bool = MISSING
     resume: bool = MISSING
     backup_dir: str = MISSING
@@ -93,5 +94,7 @@ class TrainerConfig:
             self.steps_per_execution,
             "auto or a whole number of training steps >= 1",
         )
+        self.jit_compile = str(self.jit_compile).lower()
+        checks.require_choice("trainer.jit_compile", self.jit_compile, ("auto", "true", "false"))
         checks.require_positive("trainer.folds", self.folds)
         checks.require_positive("trainer.repeats", self.repeats)

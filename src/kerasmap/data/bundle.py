@@ -28,9 +28,10 @@ class DatasetBundle:
         input_example: A few test inputs as they are stored (raw pixels, features, token
             ids, a table's rows), for the logged model's signature and input example.
         vocab_size: Token vocabulary size for `"tokens"` data, else `None`.
-        train_from_epoch: `train_from_epoch(k)` returns the endless stream of
-            training batches from epoch k on, each epoch in its own seeded order;
-            fit with `steps_per_epoch`. A run resumed at epoch k uses it.
+        train_from_epoch: `train_from_epoch(k, epochs=None)` returns the stream of
+            training batches from epoch k to epoch `epochs - 1` (endless with `None`),
+            each epoch in its own seeded order; fit with `steps_per_epoch`. A run resumed
+            at epoch k uses it.
         steps_per_epoch: Training batches in one epoch.
         preprocessor: The in-model preprocessing: a `keras.Model` from the raw inputs (a
             table's columns, images, texts, features) to `input_shape`; `None` for token ids.
@@ -55,7 +56,7 @@ class DatasetBundle:
     num_test: int
     input_example: np.ndarray
     vocab_size: int | None = None
-    train_from_epoch: Callable[[int], Any] | None = None
+    train_from_epoch: Callable[..., Any] | None = None
     steps_per_epoch: int = 0
     preprocessor: Any = None
     input_kind: str = ""

@@ -20,7 +20,7 @@ def build_cnn(
     dropout,
     l1,
     l2,
-    residual=False,
+    residual,
 ):
     """Builds conv blocks that halve the image, then a dense layer and the head.
 
@@ -43,7 +43,6 @@ def build_cnn(
         l1: L1 penalty on the convolution and dense kernels.
         l2: L2 penalty on the convolution and dense kernels.
         residual: Whether each block is a residual block of two convolutions.
-            Defaults to `False`.
 
     Returns:
         An uncompiled functional `keras.Model` named `"cnn"`.

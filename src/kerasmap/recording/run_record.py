@@ -88,6 +88,16 @@ def log_model_summary(model: keras.Model) -> None:
     mlflow.log_text(buffer.getvalue(), "model_summary.txt")
 
 
+def log_compilation(model: keras.Model) -> None:
+    """Tags how the training step runs: `jit_compile` (XLA) and `steps_per_execution`."""
+    mlflow.set_tags(
+        {
+            "jit_compile": str(model.jit_compile),
+            "steps_per_execution": str(model.steps_per_execution),
+        }
+    )
+
+
 def log_weights_if_finite(model: keras.Model, artifact_file: str) -> bool:
     """Logs the model's weights (`.weights.h5`) when none is NaN or infinite.
 

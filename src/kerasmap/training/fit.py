@@ -56,7 +56,7 @@ def fit_model(
         # Last, so an epoch is backed up only after every other callback has seen it.
         callbacks.append(ResumableBackup(str(backup_dir), early_stopping))
     history = model.fit(
-        bundle.train_from_epoch(first_epoch),
+        bundle.train_from_epoch(first_epoch, epochs),
         steps_per_epoch=bundle.steps_per_epoch,
         validation_data=bundle.val,
         epochs=epochs,
