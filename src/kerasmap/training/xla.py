@@ -6,8 +6,8 @@ the LSTM's and the transformer's within 4%. Compiling costs about a second more 
 first step, which the MLP's saving of about half a millisecond a step pays back within
 2,000 steps. So on a CPU `auto` turns XLA on for the MLP only, only for runs of at least
 `MIN_XLA_STEPS` steps, and only over numeric inputs: a table's text and category columns go
-through lookups that XLA cannot compile. On a GPU `auto` leaves the choice to Keras (on wherever the model
-supports it), and with several replicas XLA stays off, as Keras itself decides.
+through lookups that XLA cannot compile. On a GPU `auto` leaves the choice to Keras (on
+wherever the model supports it), and with several replicas XLA stays off, as Keras decides.
 """
 
 import tensorflow as tf
