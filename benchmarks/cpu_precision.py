@@ -8,27 +8,13 @@ each policy's speed relative to float32. Whether bfloat16 pays on a CPU depends 
 (AVX512-BF16 or AMX tiles).
 """
 
-import argparse
-
-from step_time import FAMILIES, print_step_times, step_milliseconds
+from step_time import compare_option
 
 POLICIES = ["float32", "mixed_bfloat16"]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--families", nargs="+", default=FAMILIES)
-    parser.add_argument("--repeats", type=int, default=3)
-    arguments = parser.parse_args()
-    print_step_times(
-        arguments.families,
-        POLICIES,
-        POLICIES,
-        arguments.repeats,
-        lambda family, policy, images, labels: step_milliseconds(
-            family, images, labels, policy=policy
-        ),
-    )
+    compare_option(__doc__.splitlines()[0], "policy", POLICIES, POLICIES)
 
 
 if __name__ == "__main__":

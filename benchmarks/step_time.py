@@ -7,6 +7,7 @@ warm-up. Settings are interleaved and repeated, because these machines are share
 noisy; the table shows medians and each setting's speed relative to the first.
 """
 
+import argparse
 import time
 
 import numpy as np
@@ -92,3 +93,24 @@ def print_step_times(families, settings, headers, repeats: int, measure) -> None
             median = np.median(times[(family, setting)])
             cells.append(f"{median:.2f} ms ({base / median:.2f}x)")
         print(f"| {family} | {' | '.join(cells)} |")
+
+
+def compare_option(description: str, option: str, settings: list, headers: list[str]) -> None:
+    """The command line of a benchmark that compares settings of one `step_milliseconds` option.
+
+    Reads `--families` and `--repeats`, then prints the table for `option=setting` for each
+    of `settings` (the first is the baseline).
+    """
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--families", nargs="+", default=FAMILIES)
+    parser.add_argument("--repeats", type=int, default=3)
+    arguments = parser.parse_args()
+    print_step_times(
+        arguments.families,
+        settings,
+        headers,
+        arguments.repeats,
+        lambda family, setting, images, labels: step_milliseconds(
+            family, images, labels, **{option: setting}
+        ),
+    )

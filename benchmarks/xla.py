@@ -9,27 +9,13 @@ is off on a machine without a GPU and on (where the model supports it) on a GPU;
 benchmark measures whether XLA would pay on this CPU (README, "Performance").
 """
 
-import argparse
-
-from step_time import FAMILIES, print_step_times, step_milliseconds
+from step_time import compare_option
 
 SETTINGS = [False, True]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--families", nargs="+", default=FAMILIES)
-    parser.add_argument("--repeats", type=int, default=3)
-    arguments = parser.parse_args()
-    print_step_times(
-        arguments.families,
-        SETTINGS,
-        ["without XLA", "with XLA"],
-        arguments.repeats,
-        lambda family, jit_compile, images, labels: step_milliseconds(
-            family, images, labels, jit_compile=jit_compile
-        ),
-    )
+    compare_option(__doc__.splitlines()[0], "jit_compile", SETTINGS, ["without XLA", "with XLA"])
 
 
 if __name__ == "__main__":
