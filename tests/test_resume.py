@@ -24,6 +24,7 @@ TRAINING = [
     "trainer.patience=10",
     "model.dropout=0.2",
     "tracking.log_model=false",
+    "trainer.jit_compile=false",  # XLA would compile for a second in each of 4 processes
 ]
 PER_EPOCH = ("loss", "val_loss", "accuracy", "val_accuracy")
 
