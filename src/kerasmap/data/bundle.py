@@ -28,10 +28,9 @@ class DatasetBundle:
         input_example: A few test inputs as they are stored (raw pixels, features, token
             ids, a table's rows), for the logged model's signature and input example.
         vocab_size: Token vocabulary size for `"tokens"` data, else `None`.
-        train_from_epoch: `train_from_epoch(k, epochs=None)` returns the stream of
-            training batches from epoch k to epoch `epochs - 1` (endless with `None`),
-            each epoch in its own seeded order; fit with `steps_per_epoch`. A run resumed
-            at epoch k uses it.
+        train_from_epoch: `train_from_epoch(k, epochs)` returns the stream of training
+            batches from epoch k to epoch `epochs - 1`, each epoch in its own seeded order;
+            fit with `steps_per_epoch`. A run resumed at epoch k uses it.
         steps_per_epoch: Training batches in one epoch.
         preprocessor: The in-model preprocessing: a `keras.Model` from the raw inputs (a
             table's columns, images, texts, features) to `input_shape`; `None` for token ids.

@@ -90,7 +90,7 @@ def make_datasets(
     y_test = splits.y_test.astype(target_dtype)
     y_fit = y_train[train_index]
     return DatasetBundle(
-        train=train_from_epoch(0).take(steps_per_epoch),
+        train=train_from_epoch(0, 1),
         train_from_epoch=train_from_epoch,
         steps_per_epoch=steps_per_epoch,
         val=_to_dataset(_take(x_train, val_index), y_train[val_index], cast, batch_size),
@@ -190,9 +190,8 @@ def _to_dataset(inputs, targets, cast, batch_size) -> tf.data.Dataset:
 
 
 def _training_stream(inputs, targets, cast, batch_size, seed, augmenter=None):
-    """Returns `train_from_epoch(epoch, epochs=None)`: the training batches from `epoch` on.
-
-    The stream ends after epoch `epochs - 1`, or never with `epochs=None`.
+    """Returns `train_from_epoch(epoch, epochs)`: the training batches of epochs `epoch` to
+    `epochs - 1`.
 
     Each epoch is shuffled with a seed derived from the run's seed and the epoch's number,
     then batched (and augmented): the order of epoch k depends on nothing but k, so a
@@ -209,17 +208,11 @@ def _training_stream(inputs, targets, cast, batch_size, seed, augmenter=None):
             )
         return batches
 
-    def train_from_epoch(epoch: int, epochs: int | None = None) -> tf.data.Dataset:
-        # A stream that ends with the run's last epoch leaves nothing for the prefetch to
-        # work on after it; an endless one goes on shuffling and batching an epoch nobody
-        # reads, on the cores the evaluation needs, and its iterator then takes seconds to
-        # stop (README, "Performance").
-        numbers = (
-            tf.data.Dataset.counter(start=epoch)
-            if epochs is None
-            else tf.data.Dataset.range(epoch, epochs)
-        )
-        return _without_autotuning(numbers.flat_map(one_epoch).prefetch(tf.data.AUTOTUNE))
+    def train_from_epoch(epoch: int, epochs: int) -> tf.data.Dataset:
+        # The stream ends with the run's last epoch, so the prefetch has nothing to shuffle
+        # and batch after it, on the cores the evaluation needs.
+        stream = tf.data.Dataset.range(epoch, epochs).flat_map(one_epoch)
+        return _without_autotuning(stream.prefetch(tf.data.AUTOTUNE))
 
     return train_from_epoch
 
