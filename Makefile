@@ -10,9 +10,11 @@ UI_PORT ?= 5000
 PORT ?= 5001
 # VERBOSE=1 shows TensorFlow's own log lines, which kerasmap hides by default.
 export KERASMAP_VERBOSE = $(VERBOSE)
+# DB=<database URL> reaches `make server` through the environment: a password in it is not echoed.
+export KERASMAP_SERVER_DB = $(DB)
 
 # Variables that configure make itself; every other command-line key=value is a Hydra override.
-MAKE_VARIABLES := PYTHON UI_PORT RUN VERBOSE INPUT OUTPUT PORT FORMAT NAME
+MAKE_VARIABLES := PYTHON UI_PORT RUN VERBOSE INPUT OUTPUT PORT FORMAT NAME HOST DB ARTIFACTS AUTH SOURCE TARGET
 OVERRIDES := $(foreach assignment,$(MAKEOVERRIDES),$(if $(filter $(MAKE_VARIABLES),$(firstword $(subst =, ,$(assignment)))),,'$(assignment)'))
 
 # `make sweep` runs this grid; a key given on the command line replaces its entry here.
@@ -21,8 +23,8 @@ OVERRIDE_KEYS := $(foreach assignment,$(MAKEOVERRIDES),$(firstword $(subst =, ,$
 SWEEP_DEFAULTS := $(foreach entry,$(SWEEP_GRID),$(if $(filter $(firstword $(subst =, ,$(entry))),$(OVERRIDE_KEYS)),,'$(entry)'))
 
 .DEFAULT_GOAL := help
-.PHONY: help install lock train sweep search compare evaluate rerun predict serve export promote bench test \
-	lint format ui clean
+.PHONY: help install lock train sweep search compare evaluate rerun predict serve export promote sync bench test \
+	lint format ui server clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -71,6 +73,9 @@ export: $(STAMP)  ## Export a model with a parity check: make export RUN=<...> F
 promote: $(STAMP)  ## Move @champion to a run's model if it beats the champion: make promote RUN=<id> NAME=<name>
 	$(BIN)/python pipelines/promote.py $(RUN) 'name=$(NAME)' $(OVERRIDES)
 
+sync: $(STAMP)  ## Copy a local store's runs and models to a server: make sync SOURCE=mlflow.db TARGET=<uri>
+	$(BIN)/python pipelines/sync.py '$(SOURCE)' '$(TARGET)'
+
 bench: $(STAMP)  ## kerasmap beside bare Keras 3 and PyTorch on Fashion-MNIST (bench=quick: ~3 min)
 	$(BIN)/python benchmarks/bench/bench.py $(OVERRIDES)
 
@@ -86,6 +91,13 @@ format: $(STAMP)  ## Format the code with ruff
 
 ui: $(STAMP)  ## MLflow UI on 127.0.0.1 (port 5000, or UI_PORT=...), opened on the runs of the experiment
 	$(BIN)/python pipelines/ui.py --port $(UI_PORT) $(OVERRIDES)
+
+# PORT's default above is `make serve`'s; without PORT= the tracking server takes its own, 5002.
+SERVER_OPTIONS = $(if $(filter-out file,$(origin PORT)),--port $(PORT)) $(if $(HOST),--host $(HOST)) \
+	$(if $(ARTIFACTS),--artifacts '$(ARTIFACTS)') $(if $(filter 1 true yes,$(AUTH)),--auth)
+
+server: $(STAMP)  ## Team MLflow server on PostgreSQL (PORT=5002 HOST= DB=<url> ARTIFACTS=<dir|URI> AUTH=1)
+	$(BIN)/python pipelines/server.py $(strip $(SERVER_OPTIONS))
 
 clean:  ## Remove caches and Hydra outputs (keeps the MLflow store and .venv)
 	rm -rf outputs multirun .pytest_cache .ruff_cache

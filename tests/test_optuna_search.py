@@ -4,10 +4,12 @@ import math
 import subprocess
 import sys
 
+import optuna
 import pytest
 import yaml
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
+from optuna.trial import TrialState
 
 from hydra_plugins.kerasmap_optuna_sweeper.search_space import parse_params, split_arguments
 from kerasmap import sweeps as sweep_tags
@@ -15,7 +17,8 @@ from kerasmap.errors import ConfigError
 
 from pipeline_helpers import new_store, run_cli, runs_in, store_overrides
 
-# A task whose job number decides how it ends: a finite value, NaN, an exception, None, inf.
+# A task whose job number decides how it ends: a finite value, NaN, an exception, None, inf,
+# or Ctrl-C.
 TOY_APP = """
 import math
 
@@ -29,6 +32,8 @@ def main(cfg):
     outcome = cfg.outcomes[number % len(cfg.outcomes)]
     if outcome == "raise":
         raise RuntimeError(f"job {number} broke")
+    if outcome == "interrupt":
+        raise KeyboardInterrupt
     if outcome != "value":
         return {"nan": math.nan, "inf": math.inf, "none": None}[outcome]
     value = (cfg.x - 0.3) ** 2
@@ -145,6 +150,20 @@ def test_a_search_where_every_trial_fails_still_writes_its_results(tmp_path):
     results = results_of(tmp_path / "sweep")
     assert results["best_value"] is None and results["best_params"] is None
     assert (results["complete_trials"], results["failed_trials"]) == (0, 3)
+
+
+def test_a_stopped_search_in_a_storage_resumes_where_it_was(tmp_path):
+    storage = f"sqlite:///{tmp_path}/optuna.db"
+    search = ["hydra.sweeper.n_trials=4", "hydra.sweeper.n_jobs=1"]
+    search += [f"hydra.sweeper.storage={storage}", "hydra.sweeper.study_name=toy"]
+    stopped = run_toy_search(tmp_path, *search, "outcomes=[value,interrupt]")
+    assert stopped.returncode != 0  # Ctrl-C during the second trial
+    study = optuna.load_study(study_name="toy", storage=storage)
+    assert [trial.state for trial in study.trials] == [TrialState.COMPLETE, TrialState.FAIL]
+    resumed = run_toy_search(tmp_path, *search, "outcomes=[value]")
+    assert resumed.returncode == 0, resumed.stderr
+    assert results_of(tmp_path / "sweep")["complete_trials"] == 3  # 1 before, 2 now
+    assert len(optuna.load_study(study_name="toy", storage=storage).trials) == 4
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from mlflow import MlflowClient
 from omegaconf import DictConfig, OmegaConf
 
 from kerasmap.config import KerasmapConfig, load_settings
-from kerasmap.recording.lifecycle import FAILURE_TAG
+from kerasmap.recording.lifecycle import FAILURE_TAG, STOPS, stop_reason
 from kerasmap.recording.reachability import usable_tracking_uri
 from kerasmap.recording.resume import ResumePoint, find_resume_point, remember_run
 from kerasmap.recording.store import open_experiment
@@ -163,10 +163,12 @@ def _parent_run(experiment_id, name, tags, parent_id, run_id) -> Iterator[str]:
         run_id = client.create_run(experiment_id, run_name=name, tags=tags).info.run_id
     else:
         client.update_run(run_id, status="RUNNING")
+        if FAILURE_TAG in client.get_run(run_id).data.tags:
+            client.delete_tag(run_id, FAILURE_TAG)
     try:
         yield run_id
-    except KeyboardInterrupt:
-        client.set_tag(run_id, FAILURE_TAG, "Interrupted (Ctrl-C or SIGINT).")
+    except STOPS as stop:
+        client.set_tag(run_id, FAILURE_TAG, stop_reason(stop))
         client.set_terminated(run_id, status="KILLED")
         raise
     except BaseException as error:

@@ -110,7 +110,12 @@ def train_run(
     from kerasmap.recording import run_record
     from kerasmap.recording.lifecycle import tracked_run
     from kerasmap.recording.reachability import usable_tracking_uri
-    from kerasmap.recording.resume import ResumePoint, find_resume_point, remember_run
+    from kerasmap.recording.resume import (
+        ResumePoint,
+        find_resume_point,
+        kept_for_restart,
+        remember_run,
+    )
     from kerasmap.recording.store import open_experiment
     from kerasmap.training.distribution import make_strategy
     from kerasmap.training.precision import resolve_precision
@@ -127,13 +132,16 @@ def train_run(
         if settings.trainer.resume
         else ResumePoint(folder=None, run_id=None)
     )
-    with tracked_run(
-        experiment_id,
-        run_name=placement.name,
-        tags=run_record.run_tags(bundle, precision) | placement.tags,
-        parent_run_id=placement.parent_id,
-        run_id=resume.run_id,
-    ) as run:
+    with (
+        kept_for_restart(resume.folder),
+        tracked_run(
+            experiment_id,
+            run_name=placement.name,
+            tags=run_record.run_tags(bundle, precision) | placement.tags,
+            parent_run_id=placement.parent_id,
+            run_id=resume.run_id,
+        ) as run,
+    ):
         if resume.folder is not None:  # first, so a kill from now on continues this run
             remember_run(resume.folder, run.info.run_id)
         if resume.run_id is None:

@@ -2,9 +2,10 @@
 
 `SweepParentRun`, a Hydra callback registered in `conf/config.yaml`, opens the parent when
 a sweep starts and closes it with the job counts and the best job; it works with any sweeper
-and launcher (a grid, the Optuna search, the parallel joblib launcher). The parent's id and
-the swept keys are written into the sweep's output folder, so every job (in this process or
-in a launcher's worker) nests its run under the same parent and is named after its values.
+and launcher (a grid, the Optuna search, the parallel joblib launcher, SLURM jobs through
+submitit). The parent's id and the swept keys are written into the sweep's output folder, so
+every job (in this process, a launcher's worker or a cluster job started in the same folder)
+nests its run under the same parent and is named after its values.
 
 Every run of a sweep, parent included, carries `SWEEP_ID_TAG`, so one query finds them:
 
@@ -13,6 +14,7 @@ Every run of a sweep, parent included, carries `SWEEP_ID_TAG`, so one query find
 
 import json
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,9 @@ ROLE_TAG = "kerasmap.sweep_role"  # ROLE_PARENT or ROLE_JOB
 ROLE_PARENT = "parent"
 ROLE_JOB = "job"
 JOB_NUMBER_TAG = "kerasmap.sweep_job"  # Hydra's job number within the sweep
+# On a job run by submitit (hydra/launcher=slurm or submitit_local): its SLURM job id, which
+# names its folder of logs, <sweep dir>/.submitit/<id>/.
+CLUSTER_JOB_TAG = "kerasmap.cluster_job_id"
 BEST_RUN_TAG = "kerasmap.best_run_id"  # on the parent: the job with the best objective
 BEST_PARAM_PREFIX = "best."  # on the parent: the best job's value of each swept key
 OVERRIDES_PARAM = "sweep.overrides"  # on the parent: the sweep's command-line overrides
@@ -110,15 +115,18 @@ class SweepJob:
         parent_id: The sweep's parent run id (also the sweep id).
         number: Hydra's job number within the sweep.
         swept_values: This job's value of each swept key, e.g. `{"model.dropout": "0.3"}`.
+        cluster_job: The submitit (SLURM) job running it, or `None`. Defaults to `None`.
     """
 
     parent_id: str
     number: int
     swept_values: dict[str, str]
+    cluster_job: str | None = None
 
     def tags(self) -> dict[str, str]:
         """Tags that place this job's run in its sweep."""
-        return _job_tags(self.parent_id, self.number)
+        cluster = {CLUSTER_JOB_TAG: self.cluster_job} if self.cluster_job else {}
+        return _job_tags(self.parent_id, self.number) | cluster
 
     def run_name(self, base: str) -> str:
         """`base` followed by the swept values, e.g. `mlp-moons dropout=0.3 wd=0.001`."""
@@ -145,7 +153,16 @@ def current_sweep_job() -> SweepJob | None:
     sweep = json.loads(marker.read_text())
     values = dict(override.lstrip("+~").split("=", 1) for override in hydra_config.overrides.task)
     swept = {key: _readable(values[key]) for key in sweep["swept_keys"] if key in values}
-    return SweepJob(sweep["parent_run_id"], int(hydra_config.job.num), swept)
+    return SweepJob(sweep["parent_run_id"], int(hydra_config.job.num), swept, _cluster_job())
+
+
+def _cluster_job() -> str | None:
+    # submitit marks the processes it starts; only there does JobEnvironment work.
+    if not os.environ.get("SUBMITIT_EXECUTOR"):
+        return None
+    import submitit
+
+    return submitit.JobEnvironment().job_id
 
 
 def _short_key(key: str) -> str:

@@ -16,6 +16,8 @@ class KerasmapOptunaSweeperConf:
     seed: int | None = 42
     sampler: str = "tpe"
     params: dict[str, str] = field(default_factory=dict)
+    storage: str | None = None
+    study_name: str | None = None
 
 
 ConfigStore.instance().store(

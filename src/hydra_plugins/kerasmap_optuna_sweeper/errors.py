@@ -15,19 +15,27 @@ class SweeperConfigError(ConfigError, CompactHydraException):
     """
 
 
-def require(condition: bool, key: str, value: Any, expected: str) -> None:
-    """Raises a one-sentence `SweeperConfigError` naming `key`, `expected` and `value`.
+def invalid_value(key: str, value: Any, expected: str) -> SweeperConfigError:
+    """A one-sentence `SweeperConfigError` naming `key`, `expected` and `value`.
 
     Args:
-        condition: What must hold for the value to be valid.
         key: Dotted config key, e.g. `hydra.sweeper.n_trials`.
         value: The value received.
         expected: What is allowed, e.g. `an integer >= 1`.
+
+    Returns:
+        The error, to raise.
+    """
+    return SweeperConfigError(
+        f"Received an invalid value for `{key}`, expected {expected}. Received: {key}={value!r}"
+    )
+
+
+def require(condition: bool, key: str, value: Any, expected: str) -> None:
+    """Raises `invalid_value(key, value, expected)` unless `condition` holds.
 
     Raises:
         SweeperConfigError: If `condition` is false.
     """
     if not condition:
-        raise SweeperConfigError(
-            f"Received an invalid value for `{key}`, expected {expected}. Received: {key}={value!r}"
-        )
+        raise invalid_value(key, value, expected)

@@ -14,9 +14,11 @@ RESULTS_FILE = "optimization_results.yaml"
 
 
 def summarize(study: optuna.Study) -> dict[str, Any]:
-    """The best parameters and value, and how many trials completed or failed.
+    """The best parameters and value, and how many trials completed, failed or still run.
 
-    `best_params` and `best_value` are null when no trial completed.
+    These are the study's, over every worker sharing it; `running_trials` are other
+    workers' trials not finished yet. `best_params` and `best_value` are null when no
+    trial completed.
     """
     states = [trial.state for trial in study.trials]
     complete = states.count(TrialState.COMPLETE)
@@ -27,6 +29,7 @@ def summarize(study: optuna.Study) -> dict[str, Any]:
         "best_value": study.best_value if complete else None,
         "complete_trials": complete,
         "failed_trials": states.count(TrialState.FAIL),
+        "running_trials": states.count(TrialState.RUNNING),
     }
 
 

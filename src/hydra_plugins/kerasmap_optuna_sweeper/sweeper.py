@@ -3,7 +3,7 @@
 import logging
 import math
 import numbers
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import optuna
@@ -14,14 +14,13 @@ from hydra.plugins.sweeper import Sweeper
 from hydra.types import HydraContext, TaskFunction
 from omegaconf import DictConfig, OmegaConf
 
-from hydra_plugins.kerasmap_optuna_sweeper import search_space
+from hydra_plugins.kerasmap_optuna_sweeper import search_space, studies
 from hydra_plugins.kerasmap_optuna_sweeper.errors import require
 from hydra_plugins.kerasmap_optuna_sweeper.results import write_results
 
 log = logging.getLogger(__name__)
 
 DIRECTIONS = ("minimize", "maximize")
-SAMPLERS = {"tpe": optuna.samplers.TPESampler, "random": optuna.samplers.RandomSampler}
 
 
 class KerasmapOptunaSweeper(Sweeper):
@@ -34,15 +33,21 @@ class KerasmapOptunaSweeper(Sweeper):
 
     Args:
         direction: `minimize` or `maximize` the objective. Defaults to `minimize`.
-        n_trials: Number of trials, i.e. jobs, in all. Defaults to `20`.
+        n_trials: Number of trials, i.e. jobs, in the study, over all its workers: a worker
+            stops asking once the study has that many. Defaults to `20`.
         n_jobs: Trials asked of Optuna and launched together as one batch; more than 1
             runs them in parallel only with a parallel Hydra launcher. Defaults to `1`.
-        seed: Seed of the sampler, or null for a different search each time.
-            Defaults to `42`.
+        seed: Seed of the sampler, or null for a different search each time; unused with
+            a `storage` (see `studies.open_study`). Defaults to `42`.
         sampler: `tpe` (Optuna's TPESampler) or `random`. Defaults to `tpe`.
         params: The search space: config key -> Hydra sweep such as `interval(0, 0.5)`,
             `tag(log, interval(1e-4, 1e-2))`, `choice(32, 64)` or `range(1, 4)`. Sweeps on
             the command line join it; a plain value there fixes its key. Defaults to `{}`.
+        storage: An Optuna database URL (`sqlite:///optuna.db`, `postgresql://...`) whose
+            study every worker running the same command joins, or null for a study in
+            memory. Defaults to `None`.
+        study_name: The study's name in the storage, or null for the job's name (`train`).
+            Defaults to `None`.
     """
 
     def __init__(
@@ -53,6 +58,8 @@ class KerasmapOptunaSweeper(Sweeper):
         seed: int | None,
         sampler: str,
         params: Mapping[str, str],
+        storage: str | None,
+        study_name: str | None,
     ) -> None:
         super().__init__()
         self.direction = direction
@@ -61,27 +68,37 @@ class KerasmapOptunaSweeper(Sweeper):
         self.seed = seed
         self.sampler = sampler
         self.params = params
+        self.storage = storage
+        self.study_name = study_name
 
     def setup(
         self, *, hydra_context: HydraContext, task_function: TaskFunction, config: DictConfig
     ) -> None:
-        """Checks the options and the search space, then creates the launcher.
+        """Checks the options and the search space, opens the study, creates the launcher.
 
         The checks run here rather than in `__init__` because Hydra wraps an error raised
         by a plugin's constructor in a three-line message; raised here, it prints as one.
 
         Raises:
-            SweeperConfigError: If an option or a search-space entry is invalid.
+            SweeperConfigError: If an option or a search-space entry is invalid, the storage
+                cannot be opened, or its study has another direction.
         """
         for name, valid, expected in (
             ("direction", self.direction in DIRECTIONS, "'minimize' or 'maximize'"),
             ("n_trials", self.n_trials >= 1, "an integer >= 1"),
             ("n_jobs", self.n_jobs >= 1, "an integer >= 1"),
-            ("sampler", self.sampler in SAMPLERS, "'tpe' or 'random'"),
+            ("sampler", self.sampler in studies.SAMPLERS, "'tpe' or 'random'"),
         ):
             require(valid, f"hydra.sweeper.{name}", getattr(self, name), expected)
         self.parser = OverridesParser.create(config_loader=hydra_context.config_loader)
         self.space = search_space.parse_params(self.parser, self.params)
+        self.study = studies.open_study(
+            direction=self.direction,
+            sampler=self.sampler,
+            seed=self.seed,
+            storage=self.storage,
+            study_name=self.study_name or config.hydra.job.name,
+        )
         self.hydra_context = hydra_context
         self.config = config
         self.launcher = Plugins.instance().instantiate_launcher(
@@ -89,33 +106,43 @@ class KerasmapOptunaSweeper(Sweeper):
         )
 
     def sweep(self, arguments: list[str]) -> None:
-        """Runs `n_trials` jobs in batches of `n_jobs` and writes the results file."""
+        """Runs jobs in batches of `n_jobs` until the study has `n_trials`; writes the results."""
         fixed, space = search_space.split_arguments(self.parser, arguments, self.space)
         sweep_dir = Path(self.config.hydra.sweep.dir)
         sweep_dir.mkdir(parents=True, exist_ok=True)
         OmegaConf.save(self.config, sweep_dir / "multirun.yaml")
-        study = self._create_study()
+        if self.storage:
+            studies.tag_parent_run(sweep_dir, self.study.study_name, self.storage)
         job_index = 0
-        while job_index < self.n_trials:
-            trials = [study.ask(space) for _ in range(min(self.n_jobs, self.n_trials - job_index))]
+        while (remaining := self.n_trials - studies.counted_trials(self.study)) > 0:
+            asked = [self.study.ask(space) for _ in range(min(self.n_jobs, remaining))]
+            trials = studies.drop_surplus(self.study, asked, self.n_trials)
+            if not trials:
+                break
             batch = [fixed + search_space.job_overrides(trial.params) for trial in trials]
             self.validate_batch_is_legal(batch)
-            job_returns = self.launcher.launch(batch, initial_job_idx=job_index)
+            job_returns = self._launch(trials, batch, job_index)
             for trial, job_return in zip(trials, job_returns, strict=True):
-                _tell(study, trial, job_return)
+                _tell(self.study, trial, job_return)
             job_index += len(batch)
-        write_results(study, sweep_dir)
+        if job_index == 0:
+            log.info(
+                "Study %r already has its %d trials (hydra.sweeper.n_trials), so no new trial ran.",
+                self.study.study_name,
+                self.n_trials,
+            )
+        write_results(self.study, sweep_dir)
 
-    def _create_study(self) -> optuna.Study:
-        # Optuna's own INFO lines ("A new study created ...") would bypass Hydra's logging.
-        optuna.logging.set_verbosity(optuna.logging.WARNING)
-        optuna.logging.disable_default_handler()
-        optuna.logging.enable_propagation()
-        return optuna.create_study(
-            study_name=self.config.hydra.job.name,
-            direction=self.direction,
-            sampler=SAMPLERS[self.sampler](seed=self.seed),
-        )
+    def _launch(
+        self, trials: list[optuna.Trial], batch: list[list[str]], job_index: int
+    ) -> Sequence[JobReturn]:
+        """Launches the batch; a stopped batch's trials are told FAILED, not left RUNNING."""
+        try:
+            return self.launcher.launch(batch, initial_job_idx=job_index)
+        except BaseException:
+            for trial in trials:
+                self.study.tell(trial, state=optuna.trial.TrialState.FAIL)
+            raise
 
 
 class _TrialFailed(Exception):

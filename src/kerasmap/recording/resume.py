@@ -5,13 +5,18 @@ training (data, model, optimizer, trainer, seed), so running the same config aga
 the backup of the interrupted attempt, and any other config starts afresh.
 """
 
+import contextlib
 import hashlib
 import json
+import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import mlflow
 from mlflow.exceptions import MlflowException
+
+from kerasmap.recording.lifecycle import STOPS
 
 RUN_FILE = "mlflow_run.json"
 NOT_HASHED = ("tracking",)  # where a run is recorded does not change the training
@@ -60,3 +65,26 @@ def remember_run(folder: Path, run_id: str) -> None:
     """Records the run id with the backup, so a restart continues the same run."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / RUN_FILE).write_text(json.dumps({"run_id": run_id}))
+
+
+@contextlib.contextmanager
+def kept_for_restart(folder: Path | None) -> Iterator[None]:
+    """Removes a run's backup folder, its run record included, once the run has ended.
+
+    The folder stays where a restart should continue the run: when the process was stopped
+    (Ctrl-C, `kill`, a cluster preempting the job), even after training ended, since the
+    model is evaluated and logged after that; and when training failed midway, leaving a
+    backup. A restart after training ended trains again without recording the epochs twice.
+    """
+    from kerasmap.training.backup import completed_epochs  # imports Keras
+
+    try:
+        yield
+    except STOPS:
+        raise
+    except BaseException:
+        if folder is not None and not completed_epochs(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)

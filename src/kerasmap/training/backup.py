@@ -31,7 +31,9 @@ class ResumableBackup(keras.callbacks.BackupAndRestore):
     """`BackupAndRestore` with atomic backups that also keep early stopping and RNG states.
 
     Args:
-        backup_dir: Folder for the backups; deleted when training ends normally.
+        backup_dir: Folder for the backups, which are deleted when training ends normally.
+            The run record beside them stays until the run has ended
+            (`kerasmap.recording.resume.kept_for_restart`).
         early_stopping: The run's `EarlyStopping` callback, listed before this one.
     """
 
@@ -93,7 +95,9 @@ class ResumableBackup(keras.callbacks.BackupAndRestore):
         stopping.best_weights = best or None
 
     def on_train_end(self, logs=None):
-        shutil.rmtree(self.root, ignore_errors=True)
+        (self.root / LATEST).unlink(missing_ok=True)
+        for backup in self.root.glob("epoch-*"):
+            shutil.rmtree(backup, ignore_errors=True)
 
 
 def _point_latest_at(root: Path, folder: Path) -> None:

@@ -1,0 +1,1 @@
+"""The team tracking server: MLflow on PostgreSQL, with proxied artifacts and logins."""
