@@ -30,6 +30,8 @@ from pipeline_helpers import (
 )
 from servers import ui_process
 
+pytest_plugins = ["worker_groups"]  # how the suite splits over two xdist workers
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # quieter failure reports; `cli_run` unsets it
 os.environ.setdefault("MPLBACKEND", "Agg")
 # Tests never touch the network: MLflow's usage telemetry stays off here and in subprocesses.

@@ -2,7 +2,7 @@
 
 One server serves the whole file: PostgreSQL from the `pgserver` wheel in a temporary folder,
 `mlflow server --app-name basic-auth` on it with proxied artifacts, both on free loopback
-ports. The last test kills the server in the middle of a run.
+ports. The last test kills the server in the middle of a sweep.
 """
 
 import os
@@ -157,8 +157,11 @@ def test_logins_are_required_and_never_recorded(team_server, recorded, monkeypat
     assert PASSWORD not in recorded.output
 
 
-def test_a_server_that_dies_mid_run_ends_training_with_one_sentence(team_server):
+def test_a_server_that_dies_mid_sweep_ends_it_with_one_sentence(team_server):
     arguments = [
+        "-m",
+        "model.dropout=0.1,0.2",  # a sweep: it stops too, at its first job
+        *hydra_dirs(team_server.folder / "faults"),
         *TINY_MOONS,
         *overrides(team_server, "team-faults"),
         *("trainer.epochs=2000", "trainer.patience=2000", "tracking.log_model=false"),
@@ -178,9 +181,15 @@ def test_a_server_that_dies_mid_run_ends_training_with_one_sentence(team_server)
     last_line = errors.strip().splitlines()[-1]
     assert last_line.startswith("Error: The MLflow tracking server at")
     assert f"stopped answering while run {run_id} was recorded" in last_line
-    # Read straight from PostgreSQL: the server is gone, and the run was not marked FINISHED.
+    # Read straight from PostgreSQL: the server is gone, and neither the job's run nor the
+    # sweep's parent was marked FINISHED.
     database = mlflow.MlflowClient(team_server.database.url)
-    assert database.get_run(run_id).info.status == "RUNNING"
+    experiment = database.get_experiment_by_name("team-faults")
+    runs = {
+        run.info.run_id: run.info.status for run in database.search_runs([experiment.experiment_id])
+    }
+    assert runs[run_id] == "RUNNING" and len(runs) == 2  # the job, and the parent
+    assert "FINISHED" not in runs.values()
 
 
 def wait_for_epochs(uri: str, experiment: str, epochs: int, timeout: float = 120) -> str:

@@ -191,8 +191,10 @@ def run_job(cfg: DictConfig) -> float:
 
     A single run raises a user mistake (`KerasmapError`) for the entry point to report.
     A sweep job that fails for any reason is recorded as a FAILED run nested in its sweep
-    and returns NaN, so the sweep goes on to the next job.
+    and returns NaN, so the sweep goes on to the next job; but a tracking server that stopped
+    answering, or refused the login, stops the sweep, since no later job could be recorded.
     """
+    from kerasmap.recording.reachability import TrackingUnavailableError
     from kerasmap.sweeps import current_sweep_job
 
     job = current_sweep_job()
@@ -200,6 +202,8 @@ def run_job(cfg: DictConfig) -> float:
         return train(cfg)
     try:
         return train(cfg)
+    except TrackingUnavailableError:
+        raise
     except KerasmapError as error:
         reason = str(error)
     except Exception as error:

@@ -23,6 +23,7 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
+from kerasmap.recording.secrets import redact_text
 from kerasmap.tasks import natural_direction
 
 log = logging.getLogger(__name__)
@@ -57,10 +58,12 @@ class SweepParentRun(Callback):
         self.objective: tuple[str, str] = ("", "")
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        from kerasmap.recording.reachability import usable_tracking_uri
         from kerasmap.recording.store import open_experiment
 
         tracking = config.tracking
-        experiment_id = open_experiment(tracking.uri, tracking.experiment, tracking.artifact_root)
+        uri = usable_tracking_uri(tracking.uri, tracking.required)
+        experiment_id = open_experiment(uri, tracking.experiment, tracking.artifact_root)
         overrides = list(config.hydra.overrides.task)
         metric = f"best_{config.trainer.monitor}"
         direction = config.hydra.sweeper.get("direction") or natural_direction(metric)
@@ -79,7 +82,7 @@ class SweepParentRun(Callback):
             json.dumps({"parent_run_id": self.parent_id, "swept_keys": keys})
         )
         OPEN_SWEEPS.append(self)
-        log.info("Sweep recorded as MLflow run %s in %s", self.parent_id, tracking.uri)
+        log.info("Sweep recorded as MLflow run %s in %s", self.parent_id, redact_text(uri))
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         self.close(status="FINISHED")
@@ -94,7 +97,18 @@ class SweepParentRun(Callback):
 
 
 def close_open_sweeps(status: str = "KILLED") -> None:
-    """Ends every parent run this process opened and did not close (Ctrl-C, a crash)."""
+    """Ends every parent run this process opened and did not close (Ctrl-C, a crash).
+
+    Not when the tracking server stopped answering: MLflow would retry for minutes, and a
+    parent left RUNNING there is never taken for a finished sweep.
+    """
+    import mlflow
+
+    from kerasmap.recording.reachability import server_lost
+
+    if OPEN_SWEEPS and server_lost(mlflow.get_tracking_uri()):
+        OPEN_SWEEPS.clear()
+        return
     for sweep in list(OPEN_SWEEPS):
         sweep.close(status=status)
 
