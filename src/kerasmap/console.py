@@ -23,9 +23,14 @@ def verbose() -> bool:
 
 
 def quiet_progress_bars() -> None:
-    """Hides MLflow's progress bars for artifact downloads, unless verbose."""
+    """Hides MLflow's progress bars for artifact downloads, unless verbose.
+
+    Also MLflow's own "View run" lines for a tracking server: a finished run prints the
+    same address in its summary.
+    """
     if not verbose():
         os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+        os.environ.setdefault("MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT", "true")
 
 
 def quiet_tensorflow() -> None:

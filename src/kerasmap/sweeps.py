@@ -91,7 +91,15 @@ class SweepParentRun(Callback):
         """Logs the job counts and the best job on the parent run and ends it."""
         if self.parent_id is None:
             return
-        _finish_parent_run(self.parent_id, *self.objective, status=status)
+        finished, failed = _finish_parent_run(self.parent_id, *self.objective, status=status)
+        log.info(
+            "Sweep %s %s: %d jobs finished, %d failed. Compare them: make compare sweep_id=%s",
+            self.parent_id,
+            status,
+            finished,
+            failed,
+            self.parent_id,
+        )
         self.parent_id = None
         OPEN_SWEEPS.remove(self)
 
@@ -244,8 +252,12 @@ def _job_has_run(parent_id: str, job_number: int) -> bool:
     return bool((runs[f"tags.{JOB_NUMBER_TAG}"] == str(job_number)).any())
 
 
-def _finish_parent_run(parent_id: str, metric: str, direction: str, status: str) -> None:
-    """Logs job counts and the best job on the parent, then ends it with `status`."""
+def _finish_parent_run(parent_id: str, metric: str, direction: str, status: str) -> tuple[int, int]:
+    """Logs job counts and the best job on the parent, then ends it with `status`.
+
+    Returns:
+        The numbers of jobs finished and failed.
+    """
     from mlflow import MlflowClient
 
     client = MlflowClient()
@@ -263,6 +275,7 @@ def _finish_parent_run(parent_id: str, metric: str, direction: str, status: str)
             if value is not None:
                 client.log_param(parent_id, f"{BEST_PARAM_PREFIX}{key}", value)
     client.set_terminated(parent_id, status=status)
+    return finished, len(runs) - finished
 
 
 def best_job(runs, metric: str, direction: str):

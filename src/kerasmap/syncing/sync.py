@@ -7,7 +7,6 @@ nested in it, until a later sync finds it ended.
 
 import argparse
 import logging
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -84,8 +83,6 @@ def main(argv: list[str]) -> int:
     arguments = parser.parse_args(argv)
     quiet_progress_bars()
     logging.getLogger("mlflow").setLevel(logging.WARNING)  # a new store's table creation
-    # Each copy's line names it; MLflow would add two lines of links per run for a server.
-    os.environ.setdefault("MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT", "true")
     source = open_source(arguments.source)
     target = open_target(arguments.target, source)
     print(summary(sync(source, target), target.uri))
