@@ -18,10 +18,12 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import mlflow
+import optuna
 import pytest
 
+from hydra_plugins.kerasmap_optuna_sweeper.studies import counted_trials, open_study
 from kerasmap.recording.reachability import TrackingUnavailableError, usable_tracking_uri
-from kerasmap.server.postgres import running_postgres
+from kerasmap.server.postgres import create_database, running_postgres
 from kerasmap.server.tracking_server import start_tracking_server, stop_tracking_server
 from kerasmap.sweeps import ROLE_JOB, ROLE_PARENT, ROLE_TAG
 
@@ -155,6 +157,18 @@ def test_logins_are_required_and_never_recorded(team_server, recorded, monkeypat
         usable_tracking_uri(team_server.uri, required=True)
     assert PASSWORD not in recorded.runs.filter(regex="^(params|tags)\\.").to_csv()
     assert PASSWORD not in recorded.output
+
+
+def test_two_workers_share_an_optuna_study_in_the_team_postgresql(team_server):
+    storage = create_database(team_server.database, "optuna")
+    options = {"direction": "minimize", "sampler": "random", "seed": None, "storage": storage}
+    workers = [open_study(**options, study_name="team-search") for _ in range(2)]
+    for worker, dropout in zip(workers, (0.1, 0.3), strict=True):
+        trial = worker.ask({"model.dropout": optuna.distributions.FloatDistribution(0, 0.5)})
+        worker.tell(trial, dropout)
+    shared = optuna.load_study(study_name="team-search", storage=storage)
+    assert [trial.value for trial in shared.trials] == [0.1, 0.3]
+    assert counted_trials(workers[0]) == 2
 
 
 def test_a_server_that_dies_mid_sweep_ends_it_with_one_sentence(team_server):

@@ -41,7 +41,11 @@ class LocalPostgres:
     @property
     def url(self) -> str:
         """The SQLAlchemy URL of the `mlflow` database, password included."""
-        return f"postgresql://{SUPERUSER}:{self.password}@127.0.0.1:{self.port}/{DATABASE}"
+        return self.url_of(DATABASE)
+
+    def url_of(self, database: str) -> str:
+        """The SQLAlchemy URL of one of the cluster's databases, password included."""
+        return f"postgresql://{SUPERUSER}:{self.password}@127.0.0.1:{self.port}/{database}"
 
 
 def start_postgres(folder: Path, port: int | None = None) -> LocalPostgres:
@@ -74,7 +78,7 @@ def start_postgres(folder: Path, port: int | None = None) -> LocalPostgres:
     options = f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories=''"
     _run("pg_ctl", "start", "--wait", "-D", data, "-l", log, "-o", options, log=log)
     cluster = LocalPostgres(folder, port, (folder / "password").read_text().strip())
-    _create_database(cluster)
+    create_database(cluster, DATABASE)
     return cluster
 
 
@@ -108,8 +112,14 @@ def _create_cluster(folder: Path) -> None:
     )
 
 
-def _create_database(cluster: LocalPostgres) -> None:
+def create_database(cluster: LocalPostgres, name: str) -> str:
+    """Creates the database `name` in the cluster unless it exists; returns its URL.
+
+    A database of its own for each tool: MLflow and Optuna, for one, both keep their schema
+    version in a table named `alembic_version`.
+    """
     import psycopg
+    from psycopg import sql
 
     # Autocommit: CREATE DATABASE cannot run inside a transaction.
     with psycopg.connect(
@@ -121,10 +131,11 @@ def _create_database(cluster: LocalPostgres) -> None:
         autocommit=True,
     ) as connection:
         found = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,)
+            "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
         ).fetchone()
         if found is None:
-            connection.execute(f"CREATE DATABASE {DATABASE}")
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return cluster.url_of(name)
 
 
 def _run(tool: str, *arguments, log: Path | None = None) -> None:
