@@ -1,5 +1,6 @@
 """A killed training process, started again with the same config, continues its run."""
 
+import fcntl
 import json
 import signal
 import subprocess
@@ -9,7 +10,8 @@ import time
 import mlflow
 import pytest
 
-from kerasmap.recording.resume import config_key
+from kerasmap import stages
+from kerasmap.recording.resume import CLAIM_FILE, config_key
 
 from pipeline_helpers import REPO_ROOT, new_store, run_cli, store_overrides, train_in_process
 
@@ -122,3 +124,34 @@ def test_backups_are_kept_per_config_and_ignore_where_runs_are_recorded():
     changed = {**config, "model": {"dropout": 0.2}}
     assert config_key(config) == config_key(moved)
     assert config_key(config) != config_key(changed)
+
+
+def test_a_config_another_process_is_training_gets_a_run_and_folder_of_its_own(
+    tmp_path, monkeypatch
+):
+    overrides = [
+        "data=moons",
+        "data.num_samples=200",
+        "trainer.epochs=2",
+        "tracking.log_model=false",
+    ]
+    evaluate = stages.evaluate
+
+    def stopped_once(*arguments):
+        monkeypatch.setattr(stages, "evaluate", evaluate)
+        raise SystemExit(144)  # e.g. preempted: the folder is kept for the restart
+
+    monkeypatch.setattr(stages, "evaluate", stopped_once)
+    with pytest.raises(SystemExit):
+        train_in_process(tmp_path, *overrides)
+    (folder,) = (tmp_path / "backups").iterdir()
+    stopped_id = json.loads((folder / "mlflow_run.json").read_text())["run_id"]
+    # A process still training this config holds its folder, as a running one does.
+    with open(folder / CLAIM_FILE, "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        other = train_in_process(tmp_path, *overrides)
+    assert other.info.run_id != stopped_id and other.info.status == "FINISHED"
+    assert mlflow.get_run(stopped_id).info.status == "KILLED"  # left to its own process
+    continued = train_in_process(tmp_path, *overrides)  # the folder is free again
+    assert continued.info.run_id == stopped_id and continued.info.status == "FINISHED"
+    assert list((tmp_path / "backups").iterdir()) == []

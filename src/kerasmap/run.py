@@ -6,6 +6,7 @@ is the Hydra task, which also records a failed sweep job and lets the sweep go o
 `kerasmap.cross_validation`, which places one run per fold or seed under a parent.
 """
 
+import contextlib
 import logging
 from dataclasses import dataclass, field
 
@@ -112,7 +113,7 @@ def train_run(
     from kerasmap.recording.reachability import usable_tracking_uri
     from kerasmap.recording.resume import (
         ResumePoint,
-        find_resume_point,
+        claimed_resume_point,
         kept_for_restart,
         remember_run,
     )
@@ -127,12 +128,13 @@ def train_run(
     precision = resolve_precision(settings.trainer.precision)
     strategy = make_strategy(settings.trainer.distribution, bundle, settings.trainer.batch_size)
     config = OmegaConf.to_container(cfg, resolve=True)
-    resume = (
-        find_resume_point(settings.trainer.backup_dir, config | placement.part)
+    claim = (
+        claimed_resume_point(settings.trainer.backup_dir, config | placement.part)
         if settings.trainer.resume
-        else ResumePoint(folder=None, run_id=None)
+        else contextlib.nullcontext(ResumePoint(folder=None, run_id=None))
     )
     with (
+        claim as resume,
         kept_for_restart(resume.folder),
         tracked_run(
             experiment_id,

@@ -6,12 +6,15 @@ the backup of the interrupted attempt, and any other config starts afresh.
 """
 
 import contextlib
+import fcntl
 import hashlib
+import itertools
 import json
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 import mlflow
 from mlflow.exceptions import MlflowException
@@ -19,6 +22,7 @@ from mlflow.exceptions import MlflowException
 from kerasmap.recording.lifecycle import STOPS
 
 RUN_FILE = "mlflow_run.json"
+CLAIM_FILE = ".in_use"  # locked by the process training this config now
 NOT_HASHED = ("tracking",)  # where a run is recorded does not change the training
 
 
@@ -49,7 +53,44 @@ def config_key(config: dict) -> str:
 
 def find_resume_point(backup_root: str, config: dict) -> ResumePoint:
     """The backup folder of `config` and the unfinished run recorded there, if any."""
-    folder = Path(backup_root) / config_key(config)
+    return _resume_point_in(Path(backup_root) / config_key(config))
+
+
+@contextlib.contextmanager
+def claimed_resume_point(backup_root: str, config: dict) -> Iterator[ResumePoint]:
+    """`find_resume_point`, with the backup folder held by this process until the run ends.
+
+    A process already training the same config (a second terminal, or two workers of a search
+    that proposed the same values) holds its folder; this one then takes the next free folder,
+    `<key>-2`, `<key>-3`, ..., and starts a run of its own instead of writing into the other
+    process's run and backups. The hold is an advisory lock that ends with the process, so a
+    killed or preempted run's folder is free for its restart.
+    """
+    key = config_key(config)
+    for number in itertools.count(1):
+        folder = Path(backup_root) / (key if number == 1 else f"{key}-{number}")
+        claim = _claim(folder)
+        if claim is not None:
+            break
+    try:
+        yield _resume_point_in(folder)
+    finally:
+        claim.close()
+
+
+def _claim(folder: Path) -> TextIO | None:
+    """An open, exclusively locked file in `folder`, or `None` if another process holds it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    handle = open(folder / CLAIM_FILE, "w")  # held open, and locked, for the whole run
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        return None
+    return handle
+
+
+def _resume_point_in(folder: Path) -> ResumePoint:
     record = folder / RUN_FILE
     if not record.exists():
         return ResumePoint(folder, None)
