@@ -98,6 +98,8 @@ def start_tracking_server(
         "PATH": os.pathsep.join([str(scripts), os.environ.get("PATH", "")]),
         "MLFLOW_BACKEND_STORE_URI": database_url,
         "MLFLOW_ARTIFACTS_DESTINATION": artifact_destination(artifacts),
+        # A deprecation inside MLflow's own server code, printed once by each worker.
+        "PYTHONWARNINGS": "ignore::UserWarning:mlflow.server.fastapi_app",
         **(auth_environment(folder, database_url) if auth else {}),
     }
     command = [str(scripts / "mlflow"), "server", "--host", host, "--port", str(port)]
