@@ -1,6 +1,7 @@
 """Optuna searches shared by workers through a database: `hydra.sweeper.storage`."""
 
 import re
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import optuna
@@ -9,12 +10,14 @@ import yaml
 from optuna.distributions import FloatDistribution
 from optuna.trial import TrialState
 
+from hydra_plugins.kerasmap_optuna_sweeper import studies
 from hydra_plugins.kerasmap_optuna_sweeper.studies import (
     COUNTED,
     STORAGE_TAG,
     STUDY_TAG,
     counted_trials,
     drop_surplus,
+    heartbeats,
     open_study,
 )
 from kerasmap import sweeps
@@ -76,6 +79,22 @@ def test_a_trial_asked_after_the_study_is_full_is_dropped(tmp_path):
     assert drop_surplus(second, [late], n_trials=2) == []
     assert second.trials[late.number].state == TrialState.PRUNED
     assert counted_trials(second) == 2
+
+
+def test_a_trial_whose_worker_was_killed_outright_is_failed_once_its_heartbeat_stops(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(studies, "HEARTBEAT_SECONDS", 1)
+    monkeypatch.setattr(studies, "GRACE_SECONDS", 1)
+    storage = f"sqlite:///{tmp_path}/optuna.db"
+    killed, alive = (open_study(**STUDY, storage=storage) for _ in range(2))
+    with heartbeats([killed.ask(SPACE)]):  # beats while its job runs...
+        time.sleep(1.5)
+        optuna.storages.fail_stale_trials(alive)
+        assert alive.trials[0].state == TrialState.RUNNING
+    time.sleep(2.5)  # ...then the worker is gone: no tell, no more beats
+    assert counted_trials(alive) == 1
+    assert alive.trials[0].state == TrialState.FAIL
 
 
 @pytest.mark.slow

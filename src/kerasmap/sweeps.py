@@ -93,7 +93,7 @@ class SweepParentRun(Callback):
             return
         finished, failed = _finish_parent_run(self.parent_id, *self.objective, status=status)
         log.info(
-            "Sweep %s %s: %d jobs finished, %d failed. Compare them: make compare sweep_id=%s",
+            "Sweep %s %s (jobs finished: %d, failed: %d). Compare them: make compare sweep_id=%s",
             self.parent_id,
             status,
             finished,

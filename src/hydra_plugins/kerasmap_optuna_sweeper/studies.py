@@ -8,9 +8,13 @@ parent is tagged with the study, so one query finds every worker of a search:
     mlflow.search_runs(filter_string="tags.`kerasmap.optuna_study` = 'lr-search'")
 """
 
+import contextlib
 import json
 import logging
+import re
 import time
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import optuna
@@ -28,6 +32,17 @@ SAMPLERS = {"tpe": optuna.samplers.TPESampler, "random": optuna.samplers.RandomS
 COUNTED = (TrialState.COMPLETE, TrialState.FAIL, TrialState.RUNNING)
 STUDY_TAG = "kerasmap.optuna_study"  # on a worker's MLflow parent run
 STORAGE_TAG = "kerasmap.optuna_storage"  # on a worker's parent run, its password hidden
+# A worker records that each of its trials is alive this often; another worker takes a trial
+# not heard of for the grace period as dead, and tells it FAIL (Optuna's heartbeat).
+HEARTBEAT_SECONDS = 60
+GRACE_SECONDS = 180
+# What Optuna says of its heartbeat outside `study.optimize`: this sweeper asks and tells by
+# design, and beats for its trials itself (`heartbeats`).
+HEARTBEAT_WARNINGS = (
+    "Heartbeat of storage is supposed to be used with Study.optimize",
+    "Argument ``heartbeat_interval`` is an experimental feature",
+    "optuna.storages._heartbeat.fail_stale_trials is experimental",
+)
 STORAGES = (
     "an Optuna database URL this machine can open, e.g. sqlite:///optuna.db or "
     "postgresql://user:password@host/optuna"
@@ -69,14 +84,17 @@ def _open_storage(url: str | None) -> optuna.storages.RDBStorage | None:
     # Imported here: Hydra imports every plugin module at each start, and SQLAlchemy is slow.
     import sqlalchemy.exc
 
+    heartbeat = {"heartbeat_interval": HEARTBEAT_SECONDS, "grace_period": GRACE_SECONDS}
     try:
         try:
-            return optuna.storages.RDBStorage(url)
+            with heartbeat_warnings_hidden():
+                return optuna.storages.RDBStorage(url, **heartbeat)
         except sqlalchemy.exc.DBAPIError:
             # Workers opening a new database at once race to create its tables, and the
             # losers fail; a second later they find the tables made.
             time.sleep(1)
-            return optuna.storages.RDBStorage(url)
+            with heartbeat_warnings_hidden():
+                return optuna.storages.RDBStorage(url, **heartbeat)
     except (ImportError, ValueError, RuntimeError, sqlalchemy.exc.SQLAlchemyError) as error:
         # Optuna wraps a missing database driver in an ImportError that does not name it.
         cause = error.__cause__ or error
@@ -86,8 +104,43 @@ def _open_storage(url: str | None) -> optuna.storages.RDBStorage | None:
 
 
 def counted_trials(study: optuna.Study) -> int:
-    """How many trials of the study, from every worker, use up `n_trials`."""
+    """How many trials of the study, from every worker, use up `n_trials`.
+
+    A trial whose worker stopped beating (killed outright, its machine lost) is told FAIL
+    first, so it counts as the failed trial it is, not as one running forever.
+    """
+    with heartbeat_warnings_hidden():
+        optuna.storages.fail_stale_trials(study)
     return len(study.get_trials(deepcopy=False, states=COUNTED))
+
+
+@contextlib.contextmanager
+def heartbeat_warnings_hidden() -> Iterator[None]:
+    """Hides Optuna's warnings about using its heartbeat without `study.optimize`."""
+    with warnings.catch_warnings():
+        for message in HEARTBEAT_WARNINGS:
+            warnings.filterwarnings("ignore", message=re.escape(message))
+        yield
+
+
+def ask(study: optuna.Study, space: dict) -> optuna.Trial:
+    """`study.ask(space)`, without Optuna's warning that a heartbeat storage wants `optimize`."""
+    with heartbeat_warnings_hidden():
+        return study.ask(space)
+
+
+def heartbeats(trials: list[optuna.Trial]) -> contextlib.ExitStack:
+    """Beats for each trial while its job runs, so other workers know it is alive.
+
+    A no-op for a study in memory. Optuna starts these threads only inside `study.optimize`,
+    which this sweeper does not use (it asks and tells), so it starts them here.
+    """
+    from optuna.storages._heartbeat import get_heartbeat_thread
+
+    stack = contextlib.ExitStack()
+    for trial in trials:
+        stack.enter_context(get_heartbeat_thread(trial._trial_id, trial.storage))
+    return stack
 
 
 def drop_surplus(

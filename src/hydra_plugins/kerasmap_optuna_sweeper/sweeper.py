@@ -115,7 +115,7 @@ class KerasmapOptunaSweeper(Sweeper):
             studies.tag_parent_run(sweep_dir, self.study.study_name, self.storage)
         job_index = 0
         while (remaining := self.n_trials - studies.counted_trials(self.study)) > 0:
-            asked = [self.study.ask(space) for _ in range(min(self.n_jobs, remaining))]
+            asked = [studies.ask(self.study, space) for _ in range(min(self.n_jobs, remaining))]
             trials = studies.drop_surplus(self.study, asked, self.n_trials)
             if not trials:
                 break
@@ -138,7 +138,8 @@ class KerasmapOptunaSweeper(Sweeper):
     ) -> Sequence[JobReturn]:
         """Launches the batch; a stopped batch's trials are told FAILED, not left RUNNING."""
         try:
-            return self.launcher.launch(batch, initial_job_idx=job_index)
+            with studies.heartbeats(trials):
+                return self.launcher.launch(batch, initial_job_idx=job_index)
         except BaseException:
             for trial in trials:
                 self.study.tell(trial, state=optuna.trial.TrialState.FAIL)
