@@ -9,6 +9,7 @@ from kerasmap.recording.reachability import TrackingUnavailableError
 from kerasmap.recording.run_record import log_config
 from kerasmap.recording.store import open_experiment
 from kerasmap.run import train
+from kerasmap.sweeps import OPEN_SWEEPS, SweepParentRun
 
 from pipeline_helpers import TINY_MOONS, artifact_paths, new_store
 from servers import free_port
@@ -25,6 +26,15 @@ def test_an_unreachable_server_fails_at_start_before_any_compute(tmp_path, monke
     with pytest.raises(TrackingUnavailableError, match="did not answer.*tracking.required=false"):
         train(compose_config(overrides))
     assert "Epoch 1/" not in capsys.readouterr().out
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_sweep_whose_server_does_not_answer_opens_no_parent_run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    config = compose_config([*TINY_MOONS, f"tracking.uri={closed_port_uri()}"])
+    sweep = SweepParentRun()
+    sweep.on_multirun_start(config)  # Hydra would turn an error here into a warning
+    assert sweep.parent_id is None and OPEN_SWEEPS == []  # its first job says why, and stops
     assert list(tmp_path.iterdir()) == []
 
 
