@@ -16,7 +16,6 @@ import argparse
 import multiprocessing
 import os
 import shutil
-import socket
 import tempfile
 import time
 from contextlib import ExitStack
@@ -90,7 +89,7 @@ def measure(uri: str, experiment_id: str, values: int, writers: int, seconds: fl
 
 def start_server(stack: ExitStack) -> str:
     """PostgreSQL and `mlflow server` in a temporary folder, stopped and removed on exit."""
-    from kerasmap.server.postgres import running_postgres
+    from kerasmap.server.postgres import free_loopback_port, running_postgres
     from kerasmap.server.tracking_server import (
         start_tracking_server,
         stop_tracking_server,
@@ -101,9 +100,7 @@ def start_server(stack: ExitStack) -> str:
     folder.chmod(0o755)  # open to the account PostgreSQL runs as when this runs as root
     stack.callback(shutil.rmtree, folder, ignore_errors=True)
     database = stack.enter_context(running_postgres(folder / "postgres"))
-    with socket.socket() as probe:  # a free loopback port
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_loopback_port()
     server = start_tracking_server(
         database.url, str(folder / "artifacts"), folder, port, log=folder / "server.log"
     )

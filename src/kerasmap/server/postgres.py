@@ -73,7 +73,7 @@ def start_postgres(folder: Path, port: int | None = None) -> LocalPostgres:
             f"PostgreSQL already runs in {data} (process {pid}), started by a server that is "
             f"still running or was killed with `kill -9`; stop it first: kill {pid}"
         )
-    port = port or _free_port()
+    port = port or free_loopback_port()
     log = folder / "postgres.log"
     options = f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories=''"
     _run("pg_ctl", "start", "--wait", "-D", data, "-l", log, "-o", options, log=log)
@@ -174,7 +174,8 @@ def _binaries() -> Path:
     return Path(location) / "pginstall" / "bin"
 
 
-def _free_port() -> int:
+def free_loopback_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
