@@ -293,9 +293,13 @@ def test_optimizer_settings_reach_the_keras_optimizer(overrides, optimizer_class
 def test_real_fashion_mnist_trains_and_names_its_classes(tmp_path, fashion_mnist_dir):
     # The Keras-cache path to the same files is tested in tests/data/test_fashion_mnist.py.
     run = train_in_process(
-        tmp_path, f"data.path={fashion_mnist_dir}", "data.limit=3000", "trainer.epochs=1", NO_MODEL
+        tmp_path, f"data.path={fashion_mnist_dir}", "data.limit=3000", "trainer.epochs=1"
     )
     assert run.data.params["data.name"] == "fashion_mnist"
     assert run.data.metrics["test_accuracy"] > 0.6
     report = mlflow.artifacts.load_text(f"runs:/{run.info.run_id}/reports/per_class.csv")
     assert "Ankle boot" in report
+    model = mlflow.pyfunc.load_model(f"runs:/{run.info.run_id}/model")
+    predictions = model.predict(model.input_example)
+    assert predictions.columns[-1] == "probability_Ankle boot"
+    assert set(predictions["label"]) <= set(model.metadata.metadata["class_names"])

@@ -27,7 +27,7 @@ CLASS_NAMES = (
     "truck",
 )
 TRAIN_BATCHES = tuple(f"data_batch_{index}" for index in range(1, 6))
-MEMBERS = (*TRAIN_BATCHES, "test_batch", "batches.meta")
+MEMBERS = (*TRAIN_BATCHES, "test_batch")
 EXPECTED = "the original `cifar-10-python.tar.gz`"
 # Where keras.utils.get_file keeps the downloaded tarball inside its `datasets/` folder.
 KERAS_ARCHIVE = "cifar-10-batches-py-target_archive"
@@ -46,7 +46,8 @@ def load_cifar10(path: str | None) -> ArraySplits:
     Returns:
         `ArraySplits` with `uint8` images of shape `(n, 32, 32, 3)`
         (channels last, as `keras.datasets.cifar10` returns them) and `uint8`
-        labels of shape `(n,)`.
+        labels of shape `(n,)`, named by `CLASS_NAMES` whichever way the file
+        is read.
 
     Raises:
         DataError: If `path` is not a valid CIFAR-10 tarball, or if the
@@ -58,23 +59,18 @@ def load_cifar10(path: str | None) -> ArraySplits:
     pickles = _read_members(file)
     train = [_decode_batch(file, name, pickles[name]) for name in TRAIN_BATCHES]
     x_test, y_test = _decode_batch(file, "test_batch", pickles["test_batch"])
-    try:
-        class_names = tuple(name.decode() for name in pickles["batches.meta"][b"label_names"])
-    except (KeyError, TypeError, AttributeError) as error:
-        problem = f"batches.meta has no b'label_names' ({error!r})"
-        raise invalid_path(file, problem, EXPECTED) from error
     return ArraySplits(
         x_train=np.concatenate([images for images, _ in train]),
         y_train=np.concatenate([labels for _, labels in train]),
         x_test=x_test,
         y_test=y_test,
-        class_names=class_names,
+        class_names=CLASS_NAMES,
         fingerprint=fingerprint_files([file]),
     )
 
 
 def _read_members(file: Path) -> dict:
-    """Unpickles the batch and meta files from the tarball in one sequential pass."""
+    """Unpickles the batch files from the tarball in one sequential pass."""
     wanted = {f"cifar-10-batches-py/{name}": name for name in MEMBERS}
     pickles = {}
     try:
