@@ -23,11 +23,11 @@ OVERRIDE_KEYS := $(foreach assignment,$(MAKEOVERRIDES),$(firstword $(subst =, ,$
 SWEEP_DEFAULTS := $(foreach entry,$(SWEEP_GRID),$(if $(filter $(firstword $(subst =, ,$(entry))),$(OVERRIDE_KEYS)),,'$(entry)'))
 
 .DEFAULT_GOAL := help
-.PHONY: help install lock train sweep search compare evaluate rerun predict serve export promote sync bench test \
-	lint format ui server clean
+.PHONY: help install lock train sweep search compare evaluate rerun predict serve export promote sync bench \
+	bench-tables test lint format ui server clean
 
 help:  ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(STAMP): $(LOCK) pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -78,6 +78,9 @@ sync: $(STAMP)  ## Copy a local store's runs and models to a server: make sync S
 
 bench: $(STAMP)  ## kerasmap beside bare Keras 3 and PyTorch on Fashion-MNIST (bench=quick: ~3 min)
 	$(BIN)/python benchmarks/bench/bench.py $(OVERRIDES)
+
+bench-tables: $(STAMP)  ## kerasmap beside scikit-learn's linear model and HGB on 9 tables (~3 min; tables=iris,wine)
+	$(BIN)/python benchmarks/tables/bench_tables.py $(OVERRIDES)
 
 test: $(STAMP)  ## Run the test suite
 	$(BIN)/pytest
