@@ -1,5 +1,6 @@
 """Run the real pipeline, in this process or as a user would, into a temporary MLflow store."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -127,3 +128,61 @@ def write_imdb(path: Path, count: int = 80) -> Path:
     (x_train, y_train), (x_test, y_test) = split(), split()
     np.savez(path, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
     return path
+
+
+# Loads each model with MLflow alone and predicts: on zeros shaped like its signature, or on
+# raw inputs (a table file's rows, an image file, strings); `kerasmap` cannot be imported.
+LOAD_WITHOUT_KERASMAP = """
+import json, sys
+
+class RefuseKerasmap:
+    def find_spec(self, name, path=None, target=None):
+        if name == "kerasmap" or name.startswith("kerasmap."):
+            raise ImportError(f"{name} must not be needed to load a logged model")
+
+sys.meta_path.insert(0, RefuseKerasmap())
+
+import mlflow
+import numpy as np
+import pandas as pd
+from PIL import Image
+
+
+def raw(kind, source):
+    if kind == "table":
+        return pd.read_csv(source).head(3)
+    if kind == "image":
+        return np.asarray(Image.open(source))[None]
+    if kind == "text":
+        return pd.DataFrame({"text": source})
+    spec = model.metadata.get_input_schema().inputs[0]
+    return np.zeros([2 if size == -1 else size for size in spec.shape], dtype=spec.type)
+
+
+shapes = {}
+for store, uri, kind, source in json.loads(sys.argv[1]):
+    mlflow.set_tracking_uri(store)
+    model = mlflow.pyfunc.load_model(uri)
+    shapes[uri] = list(np.asarray(model.predict(raw(kind, source))).shape)
+print(json.dumps({"shapes": shapes, "kerasmap_imported": "kerasmap" in sys.modules}))
+"""
+
+
+def predict_without_kerasmap(loads: list[tuple], cwd: Path) -> dict:
+    """Runs `LOAD_WITHOUT_KERASMAP` in a fresh Python in `cwd` (outside the repository).
+
+    Args:
+        loads: `(tracking URI, model URI, kind, source)` of each model to load and predict.
+
+    Returns:
+        `{"shapes": {model URI: shape of its predictions}, "kerasmap_imported": False}`.
+    """
+    result = subprocess.run(
+        [sys.executable, "-c", LOAD_WITHOUT_KERASMAP, json.dumps(loads)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])

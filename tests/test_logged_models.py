@@ -1,8 +1,6 @@
 """A logged model stands alone: it loads where users load models, without kerasmap."""
 
 import json
-import subprocess
-import sys
 from types import SimpleNamespace
 
 import keras
@@ -15,44 +13,7 @@ from kerasmap.recording.logged_model import load_logged_model, log_model
 from kerasmap.recording.store import open_experiment
 from kerasmap.serving import pyfunc_model
 
-from pipeline_helpers import new_store
-
-# Loads each model with MLflow alone and predicts: on zeros shaped like its signature, or on
-# raw inputs (a table file's rows, an image file, strings); `kerasmap` cannot be imported.
-LOAD_WITHOUT_KERASMAP = """
-import json, sys
-
-class RefuseKerasmap:
-    def find_spec(self, name, path=None, target=None):
-        if name == "kerasmap" or name.startswith("kerasmap."):
-            raise ImportError(f"{name} must not be needed to load a logged model")
-
-sys.meta_path.insert(0, RefuseKerasmap())
-
-import mlflow
-import numpy as np
-import pandas as pd
-from PIL import Image
-
-
-def raw(kind, source):
-    if kind == "table":
-        return pd.read_csv(source).head(3)
-    if kind == "image":
-        return np.asarray(Image.open(source))[None]
-    if kind == "text":
-        return pd.DataFrame({"text": source})
-    spec = model.metadata.get_input_schema().inputs[0]
-    return np.zeros([2 if size == -1 else size for size in spec.shape], dtype=spec.type)
-
-
-shapes = {}
-for store, uri, kind, source in json.loads(sys.argv[1]):
-    mlflow.set_tracking_uri(store)
-    model = mlflow.pyfunc.load_model(uri)
-    shapes[uri] = list(np.asarray(model.predict(raw(kind, source))).shape)
-print(json.dumps({"shapes": shapes, "kerasmap_imported": "kerasmap" in sys.modules}))
-"""
+from pipeline_helpers import new_store, predict_without_kerasmap
 
 
 @pytest.mark.slow
@@ -72,15 +33,7 @@ def test_every_model_loads_and_predicts_in_a_process_without_kerasmap(
         ("texts", "text", ["goal team", "bread soup"]),
     ):
         loads.append((own_store, f"runs:/{runs[name].info.run_id}/model", kind, source))
-    result = subprocess.run(
-        [sys.executable, "-c", LOAD_WITHOUT_KERASMAP, json.dumps(loads)],
-        cwd=tmp_path,  # outside the repository
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout.strip().splitlines()[-1])
+    report = predict_without_kerasmap(loads, tmp_path)
     assert report["kerasmap_imported"] is False
     shapes = [report["shapes"][uri] for _, uri, _, _ in loads]
     # Label, probability and one probability per class: ten digits, two classes of own data.

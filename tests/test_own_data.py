@@ -11,6 +11,8 @@ import pytest
 from PIL import Image
 
 from kerasmap.cross_validation import FOLD_TAG, ROLE_TAG
+from kerasmap.errors import ConfigError
+from kerasmap.reports import evaluate, promote
 from kerasmap.reports.comparison import compare_runs
 
 from own_files import HOMES_TYPES, homes_table, write_table
@@ -160,6 +162,21 @@ def test_compare_shows_a_cross_validation_as_one_row_with_its_deviations(cross_v
         parent.data.metrics["std_test_accuracy"]
     )
     assert table["best_val_loss_std"].notna().all()
+
+
+def test_a_parent_without_a_model_is_refused_in_one_sentence(cross_validation):
+    folder, parent = cross_validation
+    run_id, store = parent.info.run_id, f"tracking.uri=sqlite:///{folder}/mlflow.db"
+    message = (
+        rf"expected a run that logged its model: run {run_id} is a cross-validation's parent "
+        r"that logged none \(trained with tracking.log_model=false, or before a parent logged "
+        r"the average of its fold models; train it again, or use one of its fold runs\)\. "
+        rf"Received: RUN={run_id}$"
+    )
+    with pytest.raises(ConfigError, match=message):
+        evaluate.evaluate_run(run_id, [store])
+    with pytest.raises(ConfigError, match=message):
+        promote.promote(run_id, ["name=homes", store])
 
 
 def test_repeats_train_one_child_per_seed_under_one_parent(tmp_path, caplog):

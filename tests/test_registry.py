@@ -4,17 +4,20 @@ import shutil
 from types import SimpleNamespace
 
 import mlflow
+import numpy as np
+import pandas as pd
 import pytest
 
+from kerasmap import stages
 from kerasmap.config import load_settings
 from kerasmap.config.compose import compose_config
 from kerasmap.cross_validation import ROLE_TAG as CV_ROLE_TAG
 from kerasmap.errors import ConfigError
-from kerasmap.reports import evaluate, promote
+from kerasmap.reports import evaluate, predict, promote
 from kerasmap.sweeps import ROLE_JOB, ROLE_TAG
 
 from own_files import write_table
-from pipeline_helpers import new_store, train_in_process
+from pipeline_helpers import new_store, predict_without_kerasmap, train_in_process
 
 TABLE = ["data=table", "data.target=band", "data.drop=[price]"]
 
@@ -24,11 +27,16 @@ def homes(tmp_path_factory) -> SimpleNamespace:
     """Bad models and a good one of the same table, in one new store.
 
     The bad ones are the two fold runs of a cross-validation at a tiny learning rate for
-    one epoch, trained with `tracking.register=homes`; the good one trains for four epochs.
+    one epoch, trained with `tracking.register=homes`, and their parent's average of them;
+    the cross-validation is killed in its second fold and started again. The good one
+    trains for four epochs.
     """
     folder = new_store(tmp_path_factory.mktemp("registry"))
     data = [*TABLE, f"data.path={write_table(folder / 'homes.csv')}"]
     bad = ["trainer.folds=2", "trainer.epochs=1", "optimizer.learning_rate=1e-6"]
+    with pytest.MonkeyPatch.context() as patch, pytest.raises(SystemExit):
+        patch.setattr(stages, "evaluate", evaluated_once(stages.evaluate))
+        train_in_process(folder, *data, *bad, "tracking.register=homes")
     train_in_process(folder, *data, *bad, "tracking.register=homes")
     good = train_in_process(folder, *data, "trainer.epochs=4", "optimizer.learning_rate=0.05")
     runs = mlflow.search_runs(experiment_names=["kerasmap"])
@@ -36,8 +44,9 @@ def homes(tmp_path_factory) -> SimpleNamespace:
     versions = mlflow.MlflowClient().search_model_versions("name = 'homes'")
     first = next(version for version in versions if str(version.version) == "1")
     homes = SimpleNamespace(
+        folder=folder,
         store=f"tracking.uri=sqlite:///{folder}/mlflow.db",
-        cross_validation=runs[roles == "parent"].run_id.item(),
+        cross_validation=mlflow.get_run(runs[roles == "parent"].run_id.item()),
         folds=set(runs[roles == "member"].run_id),
         versions={str(version.version): version.run_id for version in versions},
         bad=mlflow.get_run(first.run_id),  # version 1
@@ -47,6 +56,19 @@ def homes(tmp_path_factory) -> SimpleNamespace:
     return homes
 
 
+def evaluated_once(evaluate_model):
+    """`stages.evaluate` that evaluates once, then stops the process as a kill would."""
+    calls = []
+
+    def evaluate_or_stop(*arguments):
+        calls.append(arguments)
+        if len(calls) > 1:
+            raise SystemExit(144)
+        return evaluate_model(*arguments)
+
+    return evaluate_or_stop
+
+
 def promoted_line(capsys, run_id: str, *arguments: str) -> str:
     """Runs `make promote` in this process; returns its last printed line."""
     assert promote.main([run_id, *arguments]) == 0
@@ -54,16 +76,45 @@ def promoted_line(capsys, run_id: str, *arguments: str) -> str:
 
 
 def test_tracking_register_makes_each_trained_model_a_version(homes):
-    # A cross-validation's parent logs no model; each fold run registers its own.
-    assert sorted(homes.versions) == ["1", "2"]
-    assert set(homes.versions.values()) == homes.folds
+    # Each fold run registers its model, then the parent registers their average.
+    parent = homes.cross_validation
+    assert sorted(homes.versions) == ["1", "2", "3"]
+    assert {homes.versions["1"], homes.versions["2"]} == homes.folds
+    assert homes.versions["3"] == parent.info.run_id
+    assert parent.info.status == "FINISHED"  # the killed cross-validation, continued
 
 
-def test_a_cross_validation_parent_is_no_candidate(homes, capsys):
-    with pytest.raises(SystemExit):
-        promote.main([homes.cross_validation, "name=homes", homes.store])
-    message = capsys.readouterr().err
-    assert "is a cross-validation's parent, which logs no single model" in message
+def test_a_cross_validation_parent_gives_the_average_of_its_fold_models(homes, tmp_path):
+    parent = homes.cross_validation.info.run_id
+    mlflow.set_tracking_uri(f"sqlite:///{homes.folder}/mlflow.db")
+    rows = pd.read_csv(homes.folder / "homes.csv").head(6)  # raw rows, missing cells included
+    probabilities = [
+        mlflow.pyfunc.load_model(f"runs:/{run_id}/model").predict(rows)["probability_high"]
+        for run_id in (parent, *homes.folds)
+    ]
+    np.testing.assert_allclose(probabilities[0], np.mean(probabilities[1:], axis=0), rtol=1e-5)
+    uri = f"runs:/{parent}/model"
+    loads = [(mlflow.get_tracking_uri(), uri, "table", str(homes.folder / "homes.csv"))]
+    report = predict_without_kerasmap(loads, tmp_path)  # three rows: label, probabilities
+    assert report == {"shapes": {uri: [3, 4]}, "kerasmap_imported": False}
+
+
+def test_evaluate_predict_and_promote_take_a_cross_validation_parent(homes, capsys, tmp_path):
+    parent = homes.cross_validation
+    averaged = parent.data.metrics["ensemble_test_accuracy"]
+    assert {"test_accuracy", "std_test_accuracy"} <= set(parent.data.metrics)  # folds' mean
+    assert evaluate.main([parent.info.run_id, homes.store]) == 0
+    printed = dict(line.split() for line in capsys.readouterr().out.strip().splitlines())
+    assert float(printed["test_accuracy"]) == pytest.approx(averaged, abs=1e-4)
+    output = tmp_path / "predictions.csv"
+    arguments = [f"input={homes.folder / 'homes.csv'}", f"output={output}", homes.store]
+    assert predict.main([parent.info.run_id, *arguments]) == 0
+    assert set(pd.read_csv(output)["label"]) <= {"high", "low"}
+    line = promoted_line(capsys, parent.info.run_id, "name=homes_cv", homes.store)
+    assert line == (
+        f"Candidate models:/homes_cv/1 (run {parent.info.run_id}) test_accuracy "
+        f"{averaged:.4f}; no champion yet: promoted, models:/homes_cv@champion is now version 1."
+    )
 
 
 def test_the_gate_accepts_a_better_model_and_refuses_a_worse_one(homes, capsys):
@@ -79,12 +130,12 @@ def test_the_gate_accepts_a_better_model_and_refuses_a_worse_one(homes, capsys):
     )
     better = promoted_line(capsys, good, "name=homes", "margin=0.1", homes.store)
     assert better == (
-        f"Candidate models:/homes/3 (run {good}) test_accuracy {good_score:.4f}; champion "
+        f"Candidate models:/homes/4 (run {good}) test_accuracy {good_score:.4f}; champion "
         f"models:/homes/1 test_accuracy {bad_score:.4f}; margin 0.1000: promoted, "
-        f"models:/homes@champion is now version 3."
+        f"models:/homes@champion is now version 4."
     )
     worse = promoted_line(capsys, bad, "name=homes", "metric=test_loss", homes.store)
-    assert worse.endswith("not promoted, models:/homes@champion stays version 3.")
+    assert worse.endswith("not promoted, models:/homes@champion stays version 4.")
     assert "test_loss" in worse
     again = promoted_line(capsys, good, "name=homes", homes.store)
     assert again.endswith("is already models:/homes@champion: nothing to change.")
@@ -93,7 +144,7 @@ def test_the_gate_accepts_a_better_model_and_refuses_a_worse_one(homes, capsys):
     assert client.get_model_version_by_alias("homes", "champion").run_id == good
     refused = client.get_model_version("homes", "1").tags
     assert refused["kerasmap.promotion.decision"] == "not promoted"
-    assert refused["kerasmap.promotion.champion_version"] == "3"
+    assert refused["kerasmap.promotion.champion_version"] == "4"
     assert evaluate.main(["models:/homes@champion", homes.store]) == 0
     printed = dict(line.split() for line in capsys.readouterr().out.strip().splitlines())
     assert float(printed["test_accuracy"]) == pytest.approx(good_score, abs=1e-4)

@@ -84,8 +84,11 @@ def print_run_summary(run_id: str, metrics: dict[str, float], run_url: str) -> N
     tested = {name: value for name, value in sorted(metrics.items()) if name.startswith("test_")}
     print(f"\nRun {run_id} finished.")
     for name, value in tested.items():
-        spread = metrics.get(f"std_{name}")  # a cross-validation reports mean and deviation
-        print(f"  {name:<16} {value:.4f}" + (f" +/- {spread:.4f}" if spread is not None else ""))
+        # A cross-validation reports its folds' mean and deviation, and its average model's.
+        spread, averaged = metrics.get(f"std_{name}"), metrics.get(f"ensemble_{name}")
+        line = f"  {name:<16} {value:.4f}" + (f" +/- {spread:.4f}" if spread is not None else "")
+        print(line + (f"; average model {averaged:.4f}" if averaged is not None else ""))
     print(f"  View it:        {run_url}")
-    if not any(name.startswith("std_") for name in metrics):  # a cross-validation has no model
+    cross_validated = any(name.startswith("std_") for name in metrics)
+    if not cross_validated or any(name.startswith("ensemble_") for name in metrics):
         print(f"  Evaluate it:    make evaluate RUN={run_id}")

@@ -6,6 +6,11 @@ classification) validates child run k; with `trainer.repeats=N`, the whole is do
 metric's mean under its own name (`test_accuracy`, `best_val_loss`) and its standard
 deviation as `std_<name>`, so a sweep optimises the mean and `make compare` shows both. A
 killed cross-validation started again continues its parent and skips the finished children.
+
+A cross-validation also gives a model: with `tracking.log_model=true`, the parent logs the
+average of all its children's models and records that model's own test metrics as
+`ensemble_test_<name>` (see `kerasmap.ensemble`), so a parent is evaluated, served,
+exported and promoted like any run.
 """
 
 import contextlib
@@ -29,6 +34,7 @@ ROLE_TAG = "kerasmap.cv_role"  # "parent" or "member"
 FOLD_TAG = "kerasmap.fold"  # the member's fold, 1-based ("-" without folds)
 REPEAT_TAG = "kerasmap.repeat"  # the member's repeat, 1-based
 STD_PREFIX = "std_"
+ENSEMBLE_PREFIX = "ensemble_"  # the figures of the parent's own model, the average
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +43,8 @@ def cross_validate(cfg: DictConfig, settings: KerasmapConfig, overrides: list[st
     """Trains one child run per fold and repeat under a parent run that sums them up.
 
     Returns:
-        The parent's result: the mean best monitored value and the mean test metrics.
+        The parent's result: the mean best monitored value, the mean test metrics and
+        the average model's (`ensemble_test_<name>`).
     """
     from kerasmap.recording import run_record  # imports Keras: not for `make compare`
 
@@ -71,6 +78,10 @@ def cross_validate(cfg: DictConfig, settings: KerasmapConfig, overrides: list[st
             for part in _parts(trainer.repeats, trainer.folds)
         ]
         summary = _summarise(results, objective)
+        if tracking.log_model:
+            from kerasmap.ensemble import log_ensemble
+
+            summary |= log_ensemble(parent_id, settings, [result.run_id for result in results])
         MlflowClient().log_batch(parent_id, metrics=_as_metrics(summary))
     if resume.folder is not None:
         shutil.rmtree(resume.folder, ignore_errors=True)  # done: nothing left to resume

@@ -45,20 +45,30 @@ def logged_model_id(run_id: str) -> str:
     """The id of the model `run_id` logged (`runs:/<run id>/model`).
 
     Raises:
-        ConfigError: If the run logged no model (`tracking.log_model=false`).
+        ConfigError: If the run logged no model (`tracking.log_model=false`, or a
+            cross-validation's parent from before parents logged their average model).
     """
-    experiment_id = mlflow.MlflowClient().get_run(run_id).info.experiment_id
+    from kerasmap.cross_validation import ROLE_TAG as CV_ROLE_TAG
+
+    run = mlflow.MlflowClient().get_run(run_id)
     models = mlflow.search_logged_models(
-        experiment_ids=[experiment_id],
+        experiment_ids=[run.info.experiment_id],
         filter_string=f"source_run_id = '{run_id}' and name = '{MODEL_NAME}'",
         output_format="list",
     )
-    if not models:
+    if models:
+        return models[0].model_id
+    if run.data.tags.get(CV_ROLE_TAG) == "parent":
         raise ConfigError(
-            f"Received an invalid value for `RUN`, expected a run that logged its model "
-            f"(tracking.log_model=true): run {run_id} logged none. Received: RUN={run_id}"
+            f"Received an invalid value for `RUN`, expected a run that logged its model: run "
+            f"{run_id} is a cross-validation's parent that logged none (trained with "
+            f"tracking.log_model=false, or before a parent logged the average of its fold "
+            f"models; train it again, or use one of its fold runs). Received: RUN={run_id}"
         )
-    return models[0].model_id
+    raise ConfigError(
+        f"Received an invalid value for `RUN`, expected a run that logged its model "
+        f"(tracking.log_model=true): run {run_id} logged none. Received: RUN={run_id}"
+    )
 
 
 def require_comparable(champion: ModelVersion, model_id: str) -> None:

@@ -7,8 +7,8 @@ import mlflow
 import pandas as pd
 
 from kerasmap.config import checks
+from kerasmap.cross_validation import ENSEMBLE_PREFIX, STD_PREFIX
 from kerasmap.cross_validation import ROLE_TAG as CV_ROLE_TAG
-from kerasmap.cross_validation import STD_PREFIX
 from kerasmap.errors import ConfigError
 from kerasmap.recording.secrets import redact_text
 from kerasmap.sweeps import ROLE_PARENT, ROLE_TAG, SWEEP_ID_TAG, SWEPT_KEYS_PARAM
@@ -45,9 +45,9 @@ def compare_runs(
     Returns:
         A DataFrame with columns run_id, run_name, status, the swept params (the sweep's
         `sweep.swept_keys`, or without a sweep the params that differ between runs), the
-        `best_*` metrics, the test metric, `metric`, epochs_run and wall_seconds. Unfinished
-        runs and runs without `metric` come last. `attrs` holds `swept_params`, `metric`
-        and the resolved `direction`.
+        `best_*` metrics, the test metric (and a cross-validation's `ensemble_<test metric>`),
+        `metric`, epochs_run and wall_seconds. Unfinished runs and runs without `metric`
+        come last. `attrs` holds `swept_params`, `metric` and the resolved `direction`.
 
     Raises:
         ConfigError: If the experiment does not exist, no training run matches, a tag
@@ -172,6 +172,8 @@ def _numbers_where_possible(values: pd.Series) -> pd.Series:
 def _shown_metrics(metrics: list[str], metric: str) -> list[str]:
     best = [name for name in metrics if name.startswith("best_")]
     test = [name for name in TEST_METRICS if name in metrics][:1]
+    # A cross-validation's test metric is its folds' mean; its average model's comes next.
+    test += [ENSEMBLE_PREFIX + name for name in test if ENSEMBLE_PREFIX + name in metrics]
     chosen = best + test + [name for name in (metric, "epochs_run") if name in metrics]
     return list(dict.fromkeys(chosen))
 

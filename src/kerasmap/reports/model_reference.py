@@ -36,15 +36,18 @@ def resolve_model(reference: str, key: str = "RUN") -> ModelReference:
         key: The name the user gave it under, for the message.
 
     Raises:
-        ConfigError: If the store has no such run, registered model, alias or version.
+        ConfigError: If the store has no such run, registered model, alias or version, or
+            the run logged no model.
     """
+    from kerasmap.recording.registry import logged_model_id  # which imports this module
+
     client = mlflow.MlflowClient()
     match = REGISTERED.match(reference)
     if reference.startswith("models:/") and match is None:
         raise _invalid(key, reference, "it is not of that form")
     try:
         if match is None:
-            client.get_run(reference)
+            logged_model_id(reference)  # the run's, or one sentence saying it logged none
             return ModelReference(f"runs:/{reference}/{MODEL_NAME}", reference)
         name, alias, version = match["name"], match["alias"], match["version"]
         found = (

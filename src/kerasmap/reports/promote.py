@@ -7,6 +7,10 @@ metric is shown and it is promoted. The gate is MLflow's `MetricThreshold(min_ab
 =margin, greater_is_better=...)`, except that the candidate must improve on the champion by
 more than the margin, so with the default margin of 0 a tie keeps the champion. (MLflow's
 own validation takes results of `mlflow.evaluate` and refuses a change of 0.)
+
+A cross-validation's parent is judged by its own model, the average of its fold models: by
+the figures it logged as `ensemble_test_<name>`, which `metric=` names as `make evaluate`
+prints them (`test_accuracy`), not by its folds' mean under that name.
 """
 
 import math
@@ -18,6 +22,7 @@ from mlflow.exceptions import MlflowException
 from kerasmap.cli import run_id_command, split_options
 from kerasmap.config import checks
 from kerasmap.config.tracking import require_model_name
+from kerasmap.cross_validation import ENSEMBLE_PREFIX
 from kerasmap.cross_validation import ROLE_TAG as CV_ROLE_TAG
 from kerasmap.errors import ConfigError
 from kerasmap.recording import registry
@@ -35,10 +40,12 @@ USAGE = (
 
 @dataclass(frozen=True)
 class Candidate:
-    """The run whose model is up for promotion, and the test metric that judges it."""
+    """The run whose model is up for promotion, the test metric that judges it and the
+    model's figure of that metric as its run recorded it."""
 
     run_id: str
     metric: str
+    figure: float
     chosen_from: str | None = None  # the sweep's parent run, when RUN named a sweep
 
 
@@ -73,7 +80,7 @@ def promote(run_id: str, arguments: list[str]) -> int:
         print(f"{described} is already models:/{name}@{registry.CHAMPION}: nothing to change.")
         return 0
     if champion is None:  # nothing to compare with: the figure logged at training will do
-        score, rival = mlflow.get_run(candidate.run_id).data.metrics[candidate.metric], None
+        score, rival = candidate.figure, None
     else:
         bundle = prepare_data_of(candidate.run_id, overrides)
         score, rival = (
@@ -111,19 +118,20 @@ def choose_candidate(run_id: str, metric: str | None) -> Candidate:
     """The run to promote: `run_id` itself, or its best job when it is a sweep's parent.
 
     Args:
-        run_id: A training run or a sweep's parent run.
+        run_id: A training run, a cross-validation's parent or a sweep's parent run.
         metric: The test metric to judge by; `None`: `test_accuracy` for classification,
             `test_rmse` for regression.
 
     Raises:
-        ConfigError: If the run is unknown, a cross-validation's parent, or lacks the metric.
+        ConfigError: If the run is unknown, logged no model (a cross-validation's parent),
+            or lacks the metric.
     """
     run = _run(run_id)
     if run.data.tags.get(ROLE_TAG) != ROLE_PARENT:
-        _refuse_cross_validation(run)
+        figures = _model_figures(run)
         metric = metric or _default_metric(run.data.tags.get("task"))
-        _require_metric(metric, run.data.metrics, run_id)
-        return Candidate(run_id, metric)
+        _require_metric(metric, figures, run_id)
+        return Candidate(run_id, metric, figures[metric])
     jobs = job_runs(run_id)
     tasks = jobs["tags.task"].dropna() if "tags.task" in jobs else []
     metric = metric or _default_metric(tasks.iloc[0] if len(tasks) else None)
@@ -135,8 +143,26 @@ def choose_candidate(run_id: str, metric: str | None) -> Candidate:
             f"Received an invalid value for `RUN`, expected a sweep with a finished job that "
             f"has {metric}: sweep {run_id} has none. Received: RUN={run_id}"
         )
-    _refuse_cross_validation(_run(best["run_id"]))
-    return Candidate(best["run_id"], metric, chosen_from=run_id)
+    # A job that cross-validated is chosen by its folds' mean, as `make compare` ranks it,
+    # and judged by its own model, their average.
+    figure = _model_figures(_run(best["run_id"]))[metric]
+    return Candidate(best["run_id"], metric, figure, chosen_from=run_id)
+
+
+def _model_figures(run) -> dict[str, float]:
+    """The test metrics of the run's model; a cross-validation's parent's are its average's.
+
+    Raises:
+        ConfigError: If the run is a cross-validation's parent that logged no model.
+    """
+    if run.data.tags.get(CV_ROLE_TAG) != "parent":
+        return run.data.metrics
+    registry.logged_model_id(run.info.run_id)  # a parent without one: one sentence
+    return {
+        name.removeprefix(ENSEMBLE_PREFIX): value
+        for name, value in run.data.metrics.items()
+        if name.startswith(ENSEMBLE_PREFIX)
+    }
 
 
 def _require_dotted(overrides: list[str]) -> None:
@@ -159,15 +185,6 @@ def _run(run_id: str):
             f"Received an invalid value for `RUN`, expected the id of a training run or of a "
             f"sweep's parent run in {mlflow.get_tracking_uri()}. Received: RUN={run_id}"
         ) from error
-
-
-def _refuse_cross_validation(run) -> None:
-    if run.data.tags.get(CV_ROLE_TAG) == "parent":
-        raise ConfigError(
-            f"Received an invalid value for `RUN`, expected a run that logged a model: run "
-            f"{run.info.run_id} is a cross-validation's parent, which logs no single model "
-            f"(promote one of its fold runs instead). Received: RUN={run.info.run_id}"
-        )
 
 
 def _default_metric(task: str | None) -> str:
