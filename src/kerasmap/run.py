@@ -126,7 +126,7 @@ def train_run(
     bundle = stages.prepare(settings, fold)
     experiment_id = open_experiment(tracking_uri, tracking.experiment, tracking.artifact_root)
     precision = resolve_precision(settings.trainer.precision)
-    strategy = make_strategy(settings.trainer.distribution, bundle, settings.trainer.batch_size)
+    strategy = make_strategy(settings.trainer.distribution, bundle, bundle.batch_size)
     config = OmegaConf.to_container(cfg, resolve=True)
     claim = (
         claimed_resume_point(settings.trainer.backup_dir, config | placement.part)
@@ -149,7 +149,7 @@ def train_run(
         if resume.run_id is None:
             run_record.log_config(config, overrides)
             run_record.log_data_description(bundle)
-            run_record.log_distribution(strategy, settings.trainer.batch_size)
+            run_record.log_distribution(strategy, bundle.batch_size)
         best, metrics = _fit_and_record(
             settings, bundle, precision, strategy, backup_dir=resume.folder
         )
@@ -179,6 +179,7 @@ def _fit_and_record(settings, bundle, precision: str, strategy, backup_dir):
     except TrainingDivergedError:
         run_record.log_weights_if_finite(model, DIVERGED_WEIGHTS_ARTIFACT)
         raise
+    model = stages.for_inference(model, bundle)
     evaluation = stages.evaluate(model, bundle)
     best = log_results(history, evaluation, bundle, settings.trainer.monitor)
     if settings.tracking.log_model:

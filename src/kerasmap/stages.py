@@ -15,10 +15,10 @@ from kerasmap.data import prepare_data
 from kerasmap.data.bundle import DatasetBundle
 from kerasmap.evaluation.evaluate import Evaluation, evaluate_model
 from kerasmap.models import build_model
-from kerasmap.models.head import loss_and_metrics
 from kerasmap.training.distribution import scaled_learning_rate
 from kerasmap.training.execution import resolve_steps_per_execution
 from kerasmap.training.fit import fit_model
+from kerasmap.training.members import has_members, inference_model, training_loss_and_metrics
 from kerasmap.training.optimizers import make_optimizer
 from kerasmap.training.precision import precision_policy
 from kerasmap.training.schedules import make_learning_rate, plateau_callback
@@ -43,6 +43,7 @@ def prepare(settings: KerasmapConfig, fold: tuple[int, int] | None = None) -> Da
         limit=data.limit,
         augment=data.augment,
         fold=fold,
+        min_batches_per_epoch=settings.trainer.min_batches_per_epoch,
         **data.loader_options(),
     )
     # A table's task is known only now that it is read (`data.task=auto`).
@@ -91,7 +92,9 @@ def _compiled_model(
         # One model from raw inputs to the head, so the logged model takes raw inputs.
         outputs = model(bundle.preprocessor.output)
         model = keras.Model(bundle.preprocessor.input, outputs, name=settings.model.name)
-    loss, metrics = loss_and_metrics(bundle.task)
+    loss, metrics = training_loss_and_metrics(
+        bundle.task, has_members(model), settings.trainer.label_smoothing
+    )
     optimizer = optimizer_for(settings, bundle.steps_per_epoch, replicas)
     steps = resolve_steps_per_execution(
         str(settings.trainer.steps_per_execution), bundle.steps_per_epoch, replicas
@@ -100,7 +103,8 @@ def _compiled_model(
         settings.trainer.jit_compile,
         settings.model.name,
         bundle.input_kind,
-        planned_steps=settings.trainer.epochs * bundle.steps_per_epoch,
+        planned_steps=settings.trainer.planned_epochs(bundle.steps_per_epoch)
+        * bundle.steps_per_epoch,
         replicas=replicas,
     )
     model.compile(
@@ -126,7 +130,7 @@ def optimizer_for(
         schedule.name,
         scaled_learning_rate(options.pop("learning_rate"), settings.trainer.lr_scaling, replicas),
         steps_per_epoch=steps_per_epoch,
-        epochs=settings.trainer.epochs,
+        epochs=settings.trainer.planned_epochs(steps_per_epoch),
         decay_rate=schedule.decay_rate,
         alpha=schedule.alpha,
         warmup_epochs=schedule.warmup_epochs,
@@ -161,12 +165,21 @@ def fit(
     return fit_model(
         model,
         bundle,
-        epochs=trainer.epochs,
+        epochs=trainer.planned_epochs(bundle.steps_per_epoch),
         patience=trainer.patience,
         monitor=trainer.monitor,
         callbacks=callbacks,
         backup_dir=backup_dir,
     )
+
+
+def for_inference(model: keras.Model, bundle: DatasetBundle) -> keras.Model:
+    """Between stages 3 and 4: the trained model as it is evaluated and logged.
+
+    An ensemble's members become the model of their mean; a model trained on a loss of
+    kerasmap's own is compiled again with Keras's (`kerasmap.training.members`).
+    """
+    return inference_model(model, bundle.task)
 
 
 def evaluate(model: keras.Model, bundle: DatasetBundle) -> Evaluation:

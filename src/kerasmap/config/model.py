@@ -64,6 +64,31 @@ class MLPConfig(ModelConfig):
 
 
 @dataclass
+class TabularConfig(ModelConfig):
+    """k MLP members sharing their hidden layers, each with its own adapter and head (TabM)."""
+
+    NAME: ClassVar[str] = "tabular"
+    MODALITIES: ClassVar[tuple[str, ...]] = ("features",)
+
+    hidden_units: list[int] = MISSING
+    activation: str = MISSING
+    ensemble_size: int = MISSING
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        _require_layer_sizes("model.hidden_units", self.hidden_units)
+        checks.require_positive("model.ensemble_size", self.ensemble_size)
+
+
+@dataclass
+class LinearConfig(ModelConfig):
+    """One Dense layer on the preprocessed inputs: the baseline (a bag of words for texts)."""
+
+    NAME: ClassVar[str] = "linear"
+    MODALITIES: ClassVar[tuple[str, ...]] = ("features", "image", "tokens")
+
+
+@dataclass
 class CNNConfig(ModelConfig):
     """Conv blocks (Conv2D, optional BatchNorm, ReLU, MaxPool, Dropout), then Dense."""
 

@@ -3,6 +3,7 @@
 The default values live in `conf/trainer/default.yaml`.
 """
 
+import math
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -67,10 +68,22 @@ class TrainerConfig:
     backup_dir: str = MISSING
     folds: int = MISSING
     repeats: int = MISSING
+    # Training length in optimizer steps: the epochs become ceil(max_steps / batches per
+    # epoch), at most `epochs`, so a small table runs many epochs and a large one few.
+    max_steps: int | None = None
+    # A table too small for this many batches of `batch_size` gets smaller batches (16 rows
+    # at least), so an epoch is several steps; null keeps `batch_size`.
+    min_batches_per_epoch: int | None = None
+    label_smoothing: float = 0.0  # classification targets mixed with this share of uniform
 
     def __post_init__(self) -> None:
         checks.require_positive("trainer.epochs", self.epochs)
         checks.require_positive("trainer.batch_size", self.batch_size)
+        if self.max_steps is not None:
+            checks.require_positive("trainer.max_steps", self.max_steps)
+        if self.min_batches_per_epoch is not None:
+            checks.require_positive("trainer.min_batches_per_epoch", self.min_batches_per_epoch)
+        checks.require_fraction("trainer.label_smoothing", self.label_smoothing)
         checks.require_positive("trainer.patience", self.patience)
         checks.require(
             self.monitor.startswith("val_"),
@@ -98,3 +111,9 @@ class TrainerConfig:
         checks.require_choice("trainer.jit_compile", self.jit_compile, ("auto", "true", "false"))
         checks.require_positive("trainer.folds", self.folds)
         checks.require_positive("trainer.repeats", self.repeats)
+
+    def planned_epochs(self, steps_per_epoch: int) -> int:
+        """The epochs to run: `epochs`, or fewer where `max_steps` ends training sooner."""
+        if self.max_steps is None:
+            return self.epochs
+        return min(self.epochs, math.ceil(self.max_steps / steps_per_epoch))

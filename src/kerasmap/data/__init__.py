@@ -47,6 +47,7 @@ def prepare_data(
     limit: int | None,
     augment: bool,
     fold: tuple[int, int] | None = None,
+    min_batches_per_epoch: int | None = None,
     **loader_options,
 ) -> DatasetBundle:
     """Loads the dataset `name` and builds its train, validation and test pipelines.
@@ -56,7 +57,7 @@ def prepare_data(
         kind_task: The task of the dataset's kind: `"multiclass"`, `"binary"` or
             `"regression"`; empty when the loader decides it from the data (tables).
         modality: One of `"image"`, `"tokens"`, `"features"`.
-        batch_size: Examples per batch.
+        batch_size: Examples per batch (at most, with `min_batches_per_epoch`).
         seed: Seed of the validation split, the shuffle and the augmentation;
             also passed to loaders that take a `seed` (generated data).
         val_fraction: Fraction of the training examples held out for validation.
@@ -64,6 +65,8 @@ def prepare_data(
         augment: Randomly flip and shift training image batches.
         fold: `(k, K)`: validate on fold k of K instead of a `val_fraction` split.
             Defaults to `None`.
+        min_batches_per_epoch: Shrink the batches of a small training split so an epoch
+            has at least this many; `None` keeps `batch_size`. Defaults to `None`.
         **loader_options: Keyword arguments of the dataset's loader, e.g.
             `path`, `num_words`, `maxlen`, `num_samples`, `noise`.
 
@@ -92,4 +95,5 @@ def prepare_data(
         limit=limit,
         augment=augment,
         fold=fold,
+        min_batches_per_epoch=min_batches_per_epoch,
     )

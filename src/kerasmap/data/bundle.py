@@ -32,6 +32,7 @@ class DatasetBundle:
             batches from epoch k to epoch `epochs - 1`, each epoch in its own seeded order;
             fit with `steps_per_epoch`. A run resumed at epoch k uses it.
         steps_per_epoch: Training batches in one epoch.
+        batch_size: Examples per training batch, as the pipelines batch them.
         preprocessor: The in-model preprocessing: a `keras.Model` from the raw inputs (a
             table's columns, images, texts, features) to `input_shape`; `None` for token ids.
         input_kind: What the logged model takes: `"table"`, `"image"`, `"text"`,
@@ -57,6 +58,7 @@ class DatasetBundle:
     vocab_size: int | None = None
     train_from_epoch: Callable[..., Any] | None = None
     steps_per_epoch: int = 0
+    batch_size: int = 0
     preprocessor: Any = None
     input_kind: str = ""
     description: dict = field(default_factory=dict)

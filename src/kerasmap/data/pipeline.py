@@ -14,6 +14,7 @@ from kerasmap.errors import ConfigError
 TARGET_DTYPES = {"multiclass": np.int32, "binary": np.float32, "regression": np.float32}
 NUM_INPUT_EXAMPLES = 5
 EPOCH_SEED_STRIDE = 1_000_003  # keeps the per-epoch seeds of different run seeds apart
+MIN_SHRUNK_BATCH = 16  # a small table's batches shrink to no fewer rows than this
 
 
 def make_datasets(
@@ -27,6 +28,7 @@ def make_datasets(
     limit: int | None = None,
     augment: bool = False,
     fold: tuple[int, int] | None = None,
+    min_batches_per_epoch: int | None = None,
 ) -> DatasetBundle:
     """Carves a validation split, casts inputs and builds the `tf.data` pipelines.
 
@@ -44,6 +46,8 @@ def make_datasets(
             non-image data. Defaults to `False`.
         fold: `(k, K)`: validate on fold k of a K-fold split of the training examples
             instead of a `val_fraction` split. Defaults to `None`.
+        min_batches_per_epoch: Shrink the batches (see `fitting_batch_size`) so an epoch has
+            at least this many; `None` keeps `batch_size`. Defaults to `None`.
 
     Returns:
         A `DatasetBundle`: `train_from_epoch(k)` streams the training batches of epoch k
@@ -72,6 +76,7 @@ def make_datasets(
             len(y_train), *fold, seed, labels, class_names=splits.class_names
         )
     x_fit = _take(x_train, train_index)
+    batch_size = fitting_batch_size(batch_size, len(train_index), min_batches_per_epoch)
     # The model preprocesses its raw inputs itself, so the logged model takes raw inputs.
     if raw:
         cast, preprocessor = _unchanged, splits.preprocessor(x_fit)
@@ -93,6 +98,7 @@ def make_datasets(
         train=train_from_epoch(0, 1),
         train_from_epoch=train_from_epoch,
         steps_per_epoch=steps_per_epoch,
+        batch_size=batch_size,
         val=_to_dataset(_take(x_train, val_index), y_train[val_index], cast, batch_size),
         test=_to_dataset(splits.x_test, y_test, cast, batch_size),
         input_shape=tuple(int(size) for size in input_shape),
@@ -113,6 +119,17 @@ def make_datasets(
         if task == "regression"
         else None,
     )
+
+
+def fitting_batch_size(batch_size: int, num_train: int, min_batches: int | None) -> int:
+    """`batch_size`, or smaller batches where the split has too few rows for `min_batches`.
+
+    A 120-row table with `batch_size=256` would take one step an epoch; with
+    `min_batches=8` it takes batches of 16 (never fewer than `MIN_SHRUNK_BATCH` rows).
+    """
+    if min_batches is None:
+        return batch_size
+    return min(batch_size, max(MIN_SHRUNK_BATCH, num_train // min_batches))
 
 
 def _head(inputs, limit):

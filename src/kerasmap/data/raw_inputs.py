@@ -18,7 +18,7 @@ import keras
 import numpy as np
 from keras import layers, ops
 
-from kerasmap.serving.pyfunc_model import MISSING_TOKEN, STRING_TYPES
+from kerasmap.serving.pyfunc_model import MISSING_TOKEN, STRING_TYPES, input_name
 
 MAX_ONE_HOT = 32  # categories beyond this many are embedded instead of one-hot encoded
 EMBEDDING_DIM = 8
@@ -30,11 +30,13 @@ def table_preprocessor(columns: dict[str, np.ndarray], column_types: dict[str, s
     """Raw table columns (`{name: (n, 1) array}`) to one float feature vector.
 
     Args:
-        columns: The training split's columns, as `kerasmap.serving.pyfunc_model` reads them.
-        column_types: The type of each column.
+        columns: The training split's columns, as `kerasmap.serving.pyfunc_model` reads them
+            (keyed by `input_name`).
+        column_types: The type of each column, by the column's name in the table.
     """
     inputs, encoded = {}, []
-    for name, column_type in column_types.items():
+    for column, column_type in column_types.items():
+        name = input_name(column)
         dtype = "string" if column_type in STRING_TYPES else "float32"
         inputs[name] = keras.Input(shape=(1,), name=name, dtype=dtype)
         encoded += ENCODERS[column_type](inputs[name], columns[name])
@@ -95,12 +97,16 @@ def _text(column, values: np.ndarray) -> list:
 
 
 def _datetime(column, values: np.ndarray) -> list:
-    """Days since 1970 as elapsed time, and day of week and day of year as angles."""
+    """Days since 1970 as elapsed time; day of week, day of year and, for times, the time of
+    day as angles (sine and cosine, so that 23:00 lies next to 00:00)."""
     elapsed = _numeric(column, values)
     days = ops.where(ops.isnan(column), float(np.nanmedian(values)), column)
     week = (days + 3.0) % 7.0 * (2 * math.pi / 7)  # 1970-01-01 was a Thursday: Monday is 0
     year = days % DAYS_PER_YEAR * (2 * math.pi / DAYS_PER_YEAR)
-    return [*elapsed, ops.sin(week), ops.cos(week), ops.sin(year), ops.cos(year)]
+    angles = [week, year]
+    if np.any(np.nan_to_num(values) % 1):  # the training dates carry times
+        angles.append(days % 1.0 * (2 * math.pi))
+    return [*elapsed, *(wave for angle in angles for wave in (ops.sin(angle), ops.cos(angle)))]
 
 
 ENCODERS = {

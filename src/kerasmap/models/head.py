@@ -22,7 +22,7 @@ LOSSES = {
 }
 
 
-def output_layer(task, num_classes):
+def output_layer(task, num_classes, kernel_regularizer=None):
     """Returns the final layer of a model for `task`.
 
     The layer always computes in float32, so that under a mixed precision policy the
@@ -31,6 +31,7 @@ def output_layer(task, num_classes):
     Args:
         task: One of `"multiclass"`, `"binary"`, `"regression"`.
         num_classes: Number of classes; at least 2 for `"multiclass"`, ignored otherwise.
+        kernel_regularizer: A penalty on the layer's kernel. Defaults to `None`.
 
     Returns:
         A `Dense` layer named `"head"`: `num_classes` softmax units for `"multiclass"`,
@@ -39,15 +40,36 @@ def output_layer(task, num_classes):
     Raises:
         ConfigError: If `task` is unknown, or a multiclass task has fewer than 2 classes.
     """
+    units = output_units(task, num_classes)
+    return layers.Dense(
+        units,
+        activation=output_activation(task),
+        kernel_regularizer=kernel_regularizer,
+        dtype="float32",
+        name="head",
+    )
+
+
+def output_units(task, num_classes):
+    """The number of output units: `num_classes` for `"multiclass"`, else one.
+
+    Raises:
+        ConfigError: If `task` is unknown, or a multiclass task has fewer than 2 classes.
+    """
     check_choice("task", task, TASKS)
-    if task == "multiclass":
-        if num_classes < 2:
-            raise invalid_argument(
-                "num_classes", "an integer >= 2 for task='multiclass'", num_classes
-            )
-        return layers.Dense(num_classes, activation="softmax", dtype="float32", name="head")
-    activation = "sigmoid" if task == "binary" else "linear"
-    return layers.Dense(1, activation=activation, dtype="float32", name="head")
+    if task == "multiclass" and num_classes < 2:
+        raise invalid_argument("num_classes", "an integer >= 2 for task='multiclass'", num_classes)
+    return num_classes if task == "multiclass" else 1
+
+
+def output_activation(task):
+    """The activation of the output units: softmax, sigmoid or linear, by `task`.
+
+    Raises:
+        ConfigError: If `task` is unknown.
+    """
+    check_choice("task", task, TASKS)
+    return {"multiclass": "softmax", "binary": "sigmoid", "regression": "linear"}[task]
 
 
 def loss_and_metrics(task):

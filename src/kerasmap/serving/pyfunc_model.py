@@ -96,9 +96,14 @@ def table_to_inputs(frame: pd.DataFrame, column_types: dict[str, str]) -> dict[s
             f"{', '.join(column_types)}."
         )
     return {
-        column: column_to_array(frame[column], column_type)
+        input_name(column): column_to_array(frame[column], column_type)
         for column, column_type in column_types.items()
     }
+
+
+def input_name(column: str) -> str:
+    """The name of the model input that reads `column`: Keras refuses a `/` in names."""
+    return str(column).replace("/", "_")
 
 
 def texts_to_inputs(frame: pd.DataFrame) -> np.ndarray:

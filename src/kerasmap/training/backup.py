@@ -10,11 +10,18 @@ Each epoch's backup is written into a folder of its own, `epoch-<n>/`, and only 
 the link `latest` point at it (an atomic rename). A process killed while writing leaves
 `latest` at the previous complete backup, never at weights of one epoch beside the count
 or random state of another.
+
+An epoch is backed up when at least `MIN_BACKUP_SECONDS` have passed since the last backup
+(or the start): every epoch of a run whose epochs take a second or more, every few epochs of
+a small table's run, whose epochs take a tenth of a second and whose backups would
+otherwise take most of its time. A resumed run replays the epochs after its last backup in
+the same order, and they are not recorded twice (`kerasmap.recording.epoch_logger`).
 """
 
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import keras
@@ -25,6 +32,7 @@ WEIGHTS_FILE = "latest.weights.h5"  # the names Keras's BackupAndRestore reads
 METADATA_FILE = "training_metadata.json"
 STATE_FILE = "kerasmap_state.json"
 ARRAYS_FILE = "kerasmap_state.npz"
+MIN_BACKUP_SECONDS = 1.0  # a backup takes 50-100 ms: at most about a tenth of the time
 
 
 class ResumableBackup(keras.callbacks.BackupAndRestore):
@@ -42,8 +50,16 @@ class ResumableBackup(keras.callbacks.BackupAndRestore):
         super().__init__(str(Path(backup_dir) / LATEST), delete_checkpoint=False)
         self.root = Path(backup_dir)
         self.early_stopping = early_stopping
+        self._last_backup = time.monotonic()
+
+    def on_train_begin(self, logs=None):
+        super().on_train_begin(logs)
+        self._last_backup = time.monotonic()
 
     def _save_model(self):
+        if time.monotonic() - self._last_backup < MIN_BACKUP_SECONDS:
+            return
+        self._last_backup = time.monotonic()
         folder = self.root / f"epoch-{self._current_epoch}"
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
