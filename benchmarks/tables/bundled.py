@@ -3,6 +3,7 @@
 from functools import partial
 
 from sklearn import datasets
+
 from table import Table
 
 # Name -> (loader, task). The diabetes table keeps its original units, as a user's file would.

@@ -4,6 +4,7 @@ free text and size. Each is drawn with its own fixed seed, so every run gets the
 
 import numpy as np
 import pandas as pd
+
 from table import Table
 
 HOLIDAYS = pd.to_datetime(

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from mlflow import MlflowClient
+
 from table import Table
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

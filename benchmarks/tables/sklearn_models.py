@@ -17,6 +17,7 @@ from sklearn.linear_model import LogisticRegression, RidgeCV
 from sklearn.metrics import accuracy_score, r2_score, roc_auc_score
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
+
 from table import SPLIT_SEED, Table
 
 MAX_NATIVE_CATEGORIES = 255  # HistGradientBoosting's limit; more levels stay ordinal codes
