@@ -303,13 +303,13 @@ CONFIG_CASES = [
         "cnn-on-table",
         [*TABLE, "model=cnn"],
         "Model `cnn` cannot take features input from `data=table`; model families that fit "
-        "table are: mlp.",
+        "table are: linear, mlp, tabular.",
     ),
     config_case(
         "mlp-on-text_folder",
         ["data=text_folder", "data.path=texts", "model=mlp"],
         "Model `mlp` cannot take tokens input from `data=text_folder`; model families that fit "
-        "text_folder are: attention, lstm.",
+        "text_folder are: attention, linear, lstm.",
     ),
     # model: one schema per family.
     config_case(

@@ -12,7 +12,7 @@ from kerasmap.config import load_settings
 from kerasmap.config.compose import compose_config
 from kerasmap.config.data import ImageDataConfig, ImdbDataConfig, MoonsDataConfig
 from kerasmap.config.model import AttentionConfig, CNNConfig, LSTMConfig, MLPConfig
-from kerasmap.config.registry import GROUP_SCHEMAS, families_for
+from kerasmap.config.registry import GROUP_SCHEMAS, families_for, model_schemas
 from kerasmap.errors import ConfigError
 
 CONF = Path(__file__).resolve().parents[1] / "conf"
@@ -162,10 +162,10 @@ def test_out_of_range_values_raise_config_error(overrides, message):
 @pytest.mark.parametrize(
     "model, data, fitting",
     [
-        ("cnn", "imdb", "attention, lstm"),
-        ("mlp", "imdb", "attention, lstm"),
-        ("cnn", "moons", "mlp"),
-        ("attention", "moons", "mlp"),
+        ("cnn", "imdb", "attention, linear, lstm"),
+        ("mlp", "imdb", "attention, linear, lstm"),
+        ("cnn", "moons", "linear, mlp, tabular"),
+        ("attention", "moons", "linear, mlp, tabular"),
     ],
 )
 def test_family_that_does_not_fit_the_data_names_the_families_that_do(model, data, fitting):
@@ -209,7 +209,8 @@ def option_overrides(group: str, option: str) -> list[str]:
         overrides.append(f"model={compatible_model(option)}")
         overrides += REQUIRED.get(option, [])
     if group == "model":
-        overrides.append("data=mnist")
+        reads_images = "image" in model_schemas()[option].MODALITIES
+        overrides.append("data=mnist" if reads_images else "data=moons")
     return overrides
 
 

@@ -15,7 +15,7 @@ from kerasmap.errors import ConfigError
 from kerasmap.reports import evaluate, promote
 from kerasmap.reports.comparison import compare_runs
 
-from own_files import HOMES_TYPES, homes_table, write_table
+from own_files import HOMES_TYPES, homes_table, write_table, write_text_folder
 from pipeline_helpers import TINY_MOONS, artifact_paths, new_store, train_in_process
 
 
@@ -193,3 +193,23 @@ def test_repeats_train_one_child_per_seed_under_one_parent(tmp_path, caplog):
     assert parent["metrics.std_test_accuracy"] == pytest.approx(
         members["metrics.test_accuracy"].std(ddof=0)
     )
+
+
+def test_the_linear_baseline_trains_on_a_table_and_on_texts_and_labels_raw_inputs(tmp_path):
+    folder = new_store(tmp_path)
+    table, texts = write_table(folder / "homes.csv"), write_text_folder(folder / "texts")
+    steps = ["model=linear", "trainer.max_steps=40", "trainer.epochs=4"]
+    on_table = train_in_process(
+        folder, "data=table", f"data.path={table}", "data.target=band", "data.drop=[price]", *steps
+    )
+    on_texts = train_in_process(folder, "data=text_folder", f"data.path={texts}", *steps)
+
+    rows = pd.read_csv(table).head(3)
+    for run, inputs in ((on_table, rows), (on_texts, pd.DataFrame({"text": ["bread soup"]}))):
+        assert run.info.status == "FINISHED"
+        assert run.data.params["model.name"] == "linear"
+        model = mlflow.pyfunc.load_model(f"runs:/{run.info.run_id}/model")
+        labels = set(model.predict(inputs)["label"])
+        assert labels <= set(description(run)["class_names"])
+    compared = compare_runs("kerasmap", metric="test_accuracy")
+    assert {on_table.info.run_id, on_texts.info.run_id} <= set(compared["run_id"])

@@ -252,3 +252,39 @@ def test_fold_split_refuses_a_class_smaller_than_the_folds():
 def test_fold_split_refuses_more_folds_than_examples():
     with pytest.raises(ConfigError, match=r"`trainer\.folds`, expected at most the 3 training"):
         fold_split(3, 0, 5, seed=0)
+
+
+def test_a_column_name_with_a_slash_reaches_the_model():
+    from kerasmap.data.raw_inputs import table_preprocessor
+    from kerasmap.serving.pyfunc_model import table_to_inputs
+
+    frame = pd.DataFrame({"od280/od315": [1.0, 2.0, 4.0], "hue": [0.5, 0.7, 0.9]})
+    types = {"od280/od315": "numeric", "hue": "numeric"}
+    inputs = table_to_inputs(frame, types)
+
+    features = table_preprocessor(inputs, types).predict(inputs, verbose=0)
+
+    assert features.shape == (3, 2)
+    np.testing.assert_allclose(features.mean(axis=0), 0.0, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("dates", "width"),
+    [
+        (["2024-01-01", "2024-03-05", "2024-07-09"], 5),  # elapsed days, weekday, day of year
+        (["2024-01-01 08:00", "2024-01-01 17:30", "2024-01-02 23:15"], 7),  # and time of day
+    ],
+)
+def test_dates_with_times_also_give_the_time_of_day(dates, width):
+    from kerasmap.data.raw_inputs import table_preprocessor
+    from kerasmap.serving.pyfunc_model import table_to_inputs
+
+    types = {"when": "datetime"}
+    inputs = table_to_inputs(pd.DataFrame({"when": dates}), types)
+
+    features = table_preprocessor(inputs, types).predict(inputs, verbose=0)
+
+    assert features.shape == (3, width)
+    if width == 7:  # 08:00 is a third of the way round the day
+        hour_angle = np.arctan2(features[0, -2], features[0, -1]) % (2 * np.pi)
+        assert hour_angle == pytest.approx(2 * np.pi / 3, abs=1e-2)

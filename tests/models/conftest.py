@@ -26,13 +26,16 @@ TINY_OPTIONS = {
     "cnn": {"filters": [4], "dense_units": 8},
     "lstm": {"units": [8], "embedding_dim": 8},
     "attention": {"num_layers": 1, "num_heads": 2, "embed_dim": 8, "ff_dim": 8},
+    "tabular": {"hidden_units": [8], "ensemble_size": 2},
+    "linear": {},
 }
 
 
 @functools.cache
 def _composed_options(family):
-    # Every family reads images, so an image dataset composes with each of them.
-    cfg = compose_config([f"model={family}", "data=mnist"])
+    # A family that reads no images (tabular) composes with features.
+    data = "mnist" if "image" in model_schemas()[family].MODALITIES else "moons"
+    cfg = compose_config([f"model={family}", f"data={data}"])
     return load_settings(cfg).model.builder_options()
 
 

@@ -66,9 +66,12 @@ def build_tabular(
         hidden = layers.Dense(width, activation=activation, kernel_regularizer=regularizer)(hidden)
         if dropout:
             hidden = layers.Dropout(dropout)(hidden)
+    # Each member's bias is the weight of a constant input of one: TFLite cannot convert an
+    # EinsumDense bias over (member, unit) when there is a single unit.
+    with_one = ops.concatenate([hidden, ops.ones_like(hidden[..., :1])], axis=-1)
     heads = layers.EinsumDense(
-        "bkh,khc->bkc", output_shape=(ensemble_size, units), bias_axes="kc", dtype="float32"
-    )(hidden)
+        "bkh,khc->bkc", output_shape=(ensemble_size, units), dtype="float32"
+    )(with_one)
     outputs = layers.Activation(output_activation(task), dtype="float32", name="members")(heads)
     return keras.Model(inputs, outputs, name="tabular")
 

@@ -135,7 +135,10 @@ def _export_with_keras(model: "keras.Model", export_format: str, path: Path) -> 
     inputs = _specs(
         model, lambda tensor: keras.Input(batch_shape=tensor.shape, **_named(tensor, names))
     )
-    inference = keras.Model(inputs, model(inputs, training=False), name=model.name)
+    with warnings.catch_warnings():
+        # The inputs are keyed by the table's column names and named as exports allow.
+        warnings.filterwarnings("ignore", message="When providing `inputs` as a dict")
+        inference = keras.Model(inputs, model(inputs, training=False), name=model.name)
     signature = [
         _specs(model, lambda tensor: keras.InputSpec(shape=tensor.shape, **_named(tensor, names)))
     ]
