@@ -227,3 +227,23 @@ def test_experiment_files_hold_only_what_they_change(experiment):
         assert OmegaConf.select(OmegaConf.create(without), key) != value, (
             f"experiment/{experiment}.yaml sets {key}={value}, which is already the default"
         )
+
+
+def test_a_table_run_recorded_before_tables_had_their_own_defaults_reruns_as_it_trained(tmp_path):
+    from kerasmap.config.compose import rebuild_config
+
+    table = tmp_path / "rows.csv"
+    table.write_text("x,y\n1,a\n2,b\n")
+    chosen = ["data=table", f"data.path={table}", "data.target=y"]
+    then = ["model=mlp", "optimizer=adam", "trainer=default"]  # what data=table used to bring
+    recorded = OmegaConf.to_container(compose_config(chosen + then), resolve=True)
+    for key in ("max_steps", "min_batches_per_epoch", "label_smoothing"):  # newer than the run
+        del recorded["trainer"][key]
+
+    cfg, replayed = rebuild_config(chosen, recorded, [], source="run_id='old'")
+    settings = load_settings(cfg)
+
+    assert (settings.model.name, settings.optimizer.name) == ("mlp", "adam")
+    assert (settings.trainer.epochs, settings.trainer.max_steps) == (10, None)
+    assert settings.trainer.label_smoothing == 0.0
+    assert set(then) <= set(replayed)

@@ -77,8 +77,14 @@ def read_run(store: Path, run_name: str, task: str) -> dict:
         for point in client.get_metric_history(member.info.run_id, "epoch_seconds")
     ]
     return {
-        "score": run.data.metrics.get(TEST_METRICS[task], float("nan")),
+        "score": _model_score(run.data.metrics, TEST_METRICS[task]),
         "train_s": sum(seconds) if seconds else float("nan"),
         "run_s": (run.info.end_time - run.info.start_time) / 1000,
         "epochs_run": run.data.metrics.get("epochs_run", float("nan")),
     }
+
+
+def _model_score(metrics: dict, name: str) -> float:
+    """The test figure of the run's logged model: for a cross-validation, its folds' average
+    model (`ensemble_<name>`), not the mean of the folds' own figures."""
+    return metrics.get(f"ensemble_{name}", metrics.get(name, float("nan")))

@@ -66,6 +66,7 @@ def rebuild_config(
         if HIDDEN not in override and not _is_under(_key_of(override), overridden)
     ]
     replayed += overrides
+    replayed = _recorded_group_choices(recorded_config, replayed) + replayed
     cfg = compose_config(replayed, config_dir=config_dir)
     try:
         return OmegaConf.merge(cfg, _kept_values(recorded_config, "", overridden)), replayed
@@ -77,6 +78,25 @@ def rebuild_config(
             f"expected a run recorded with this code (or a checkout of its commit). "
             f"Received: {key}={value!r} in {source}"
         ) from None
+
+
+def _recorded_group_choices(recorded_config: dict, replayed: list[str]) -> list[str]:
+    """The model and optimizer the run trained with, and the default trainer, where the
+    replayed overrides do not choose them.
+
+    A dataset's own defaults may change (`data=table` chose `model=mlp` before it chose
+    `tabular`), so the recorded names choose the groups. Every trainer option shares one
+    schema and a run records all its values, so `trainer=default` under the recorded values
+    is the run's trainer, and a value a run predates (`trainer.max_steps`) keeps the schema's
+    default rather than today's `trainer=table`'s.
+    """
+    chosen = {_key_of(override) for override in replayed}
+    choices = [
+        f"{group}={recorded_config[group]['name']}"
+        for group in ("model", "optimizer")
+        if group not in chosen and "name" in recorded_config.get(group, {})
+    ]
+    return choices + ([] if "trainer" in chosen else ["trainer=default"])
 
 
 def _kept_values(config: dict, prefix: str, overridden: tuple[str, ...]) -> dict:
