@@ -54,7 +54,8 @@ def rebuild_config(
         config_dir: The config folder. Defaults to the repository's `conf/`.
 
     Returns:
-        The config, and the overrides it was composed with (to record with the rerun).
+        The config, and the replayed overrides (to record with the rerun); the groups the
+        overrides leave open are chosen as the run recorded them.
 
     Raises:
         ConfigError: If a recorded value no longer fits the current schemas.
@@ -66,8 +67,8 @@ def rebuild_config(
         if HIDDEN not in override and not _is_under(_key_of(override), overridden)
     ]
     replayed += overrides
-    replayed = _recorded_group_choices(recorded_config, replayed) + replayed
-    cfg = compose_config(replayed, config_dir=config_dir)
+    choices = _recorded_group_choices(recorded_config, replayed)
+    cfg = compose_config(choices + replayed, config_dir=config_dir)
     try:
         return OmegaConf.merge(cfg, _kept_values(recorded_config, "", overridden)), replayed
     except OmegaConfBaseException as error:
