@@ -18,6 +18,7 @@ from kerasmap.sweeps import ROLE_JOB, ROLE_PARENT, ROLE_TAG, SWEEP_ID_TAG
 import pipeline_helpers
 from own_files import write_image_folder, write_table, write_text_folder
 from pipeline_helpers import (
+    SMALL_TABULAR,
     TINY_MOONS,
     hydra_dirs,
     new_store,
@@ -113,6 +114,7 @@ def own_runs(tmp_path_factory):
             f"data.path={table}",
             "data.target=band",
             "data.drop=[price]",
+            *SMALL_TABULAR,
             *ONE_EPOCH,
         ),
         "regression": train_in_process(
@@ -121,6 +123,7 @@ def own_runs(tmp_path_factory):
             f"data.path={table}",
             "data.target=price",
             "data.drop=[band]",
+            *SMALL_TABULAR,
             "trainer.epochs=10",
             "optimizer.learning_rate=0.02",
         ),

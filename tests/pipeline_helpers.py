@@ -22,6 +22,8 @@ CONF = REPO_ROOT / "conf"
 TINY_MOONS = ["data=moons", "data.num_samples=200", "trainer.epochs=2", "model.hidden_units=[8]"]
 
 
+# The table model's every part at a fraction of its cost, where its size is not under test.
+SMALL_TABULAR = ["model.hidden_units=[16]", "model.ensemble_size=2"]
 EMPTY_STORE: Path | None = None  # set once per session by the `empty_store_template` fixture
 
 

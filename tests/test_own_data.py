@@ -16,7 +16,13 @@ from kerasmap.reports import evaluate, promote
 from kerasmap.reports.comparison import compare_runs
 
 from own_files import HOMES_TYPES, homes_table, write_table, write_text_folder
-from pipeline_helpers import TINY_MOONS, artifact_paths, new_store, train_in_process
+from pipeline_helpers import (
+    SMALL_TABULAR,
+    TINY_MOONS,
+    artifact_paths,
+    new_store,
+    train_in_process,
+)
 
 
 def use(own_runs):
@@ -124,6 +130,7 @@ def cross_validation(tmp_path_factory):
         f"data.path={table}",
         "data.target=band",
         "data.drop=[price]",
+        *SMALL_TABULAR,
         "trainer.folds=3",
         "trainer.epochs=1",
         "tracking.log_model=false",

@@ -8,6 +8,7 @@ import pandas as pd
 
 from kerasmap.data.bundle import DatasetBundle
 from kerasmap.evaluation.classification_report import confusion_matrix, per_class_report
+from kerasmap.models.head import loss_and_metrics
 
 
 @dataclass(frozen=True)
@@ -30,12 +31,26 @@ class Evaluation:
     predictions: np.ndarray | None = None
 
 
-def predicted_classes(model: keras.Model, inputs, task: str) -> np.ndarray:
-    """Class ids the model predicts: argmax for multiclass, 0.5 threshold for binary."""
-    outputs = model.predict(inputs, verbose=0)
+def predicted_classes(outputs: np.ndarray, task: str) -> np.ndarray:
+    """Class ids of the model's outputs: argmax for multiclass, 0.5 threshold for binary."""
     if task == "binary":
         return (outputs.reshape(-1) > 0.5).astype(np.int64)
     return outputs.argmax(axis=-1)
+
+
+def scores_of(model: keras.Model, task: str, labels: np.ndarray, outputs: np.ndarray) -> dict:
+    """The loss (with the model's weight penalties) and the task's metrics of `outputs`.
+
+    What `model.evaluate` returns, computed from predictions already made, so the test split
+    goes through the model once (`model.evaluate` would trace and run a function of its own).
+    """
+    loss, metrics = loss_and_metrics(task)
+    penalty = float(sum(keras.ops.convert_to_numpy(term) for term in model.losses))
+    scores = {"loss": float(loss(labels, outputs)) + penalty}
+    for metric in metrics:
+        metric.update_state(labels, outputs)
+        scores[metric.name] = float(metric.result())
+    return scores
 
 
 def regression_metrics(targets: np.ndarray, predictions: np.ndarray) -> dict[str, float]:
@@ -51,9 +66,9 @@ def regression_metrics(targets: np.ndarray, predictions: np.ndarray) -> dict[str
     }
 
 
-def _regression(model, bundle: DatasetBundle, metrics: dict, targets: np.ndarray) -> Evaluation:
+def _regression(metrics: dict, targets: np.ndarray, outputs: np.ndarray) -> Evaluation:
     """MSE, MAE, RMSE and R^2 on the test split, with the values for the plots."""
-    predictions = model.predict(bundle.test.map(lambda x, y: x), verbose=0).reshape(-1)
+    predictions = outputs.reshape(-1)
     scores = regression_metrics(targets, predictions)
     metrics |= {f"test_{name}": value for name, value in scores.items()}
     return Evaluation(metrics=metrics, targets=targets, predictions=predictions)
@@ -70,12 +85,13 @@ def evaluate_model(model: keras.Model, bundle: DatasetBundle) -> Evaluation:
     Returns:
         An `Evaluation`.
     """
-    scores = model.evaluate(bundle.test, return_dict=True, verbose=0)
-    metrics = {f"test_{name}": float(value) for name, value in scores.items()}
+    outputs = model.predict(bundle.test.map(lambda x, y: x), verbose=0)
     labels = np.concatenate([np.asarray(y) for _, y in bundle.test.as_numpy_iterator()])
+    scores = scores_of(model, bundle.task, labels, outputs)
+    metrics = {f"test_{name}": value for name, value in scores.items()}
     if bundle.task == "regression":
-        return _regression(model, bundle, metrics, labels)
-    predictions = predicted_classes(model, bundle.test.map(lambda x, y: x), bundle.task)
+        return _regression(metrics, labels, outputs)
+    predictions = predicted_classes(outputs, bundle.task)
     matrix = confusion_matrix(labels, predictions, len(bundle.class_names))
     report = per_class_report(matrix, bundle.class_names)
     metrics["test_macro_f1"] = float(report["f1"].iloc[-1])
