@@ -28,14 +28,14 @@ def bike_hires() -> Table:
     rng, n = np.random.default_rng(1), 8000
     hours = pd.date_range("2022-01-01", "2023-12-31 23:00", freq="h")
     when = pd.DatetimeIndex(np.sort(rng.choice(hours, n, replace=False)))
-    hour, season = when.hour.to_numpy(), -np.cos(2 * np.pi * (when.dayofyear - 15) / 365)
+    hour, season = when.hour.to_numpy(), -np.cos(2 * np.pi * (when.day_of_year - 15) / 365)
     temperature = 11 + 9 * season + 4 * np.sin(2 * np.pi * (hour - 9) / 24) + rng.normal(0, 3, n)
     rain = np.where(rng.random(n) < 0.12, rng.exponential(1.5, n), 0.0)
     wind = rng.gamma(2.0, 6.0, n)
     holiday = when.normalize().isin(HOLIDAYS)
     commute = 3 * np.exp(-((hour - 8) ** 2) / 2) + 3.5 * np.exp(-((hour - 17.5) ** 2) / 3)
     leisure = 2.2 * np.exp(-((hour - 14) ** 2) / 12)
-    working = (when.dayofweek < 5) & ~holiday
+    working = (when.day_of_week < 5) & ~holiday
     profile = np.where(working, commute + 0.6 * np.exp(-((hour - 13) ** 2) / 8), leisure) + 0.05
     weather = np.exp(-((temperature - 22) ** 2) / 200 - 0.35 * rain - 0.012 * wind)
     growth = np.where(when.year == 2023, 1.25, 1.0)

@@ -46,7 +46,7 @@ def features(rows: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, dict[str, 
 def _date_parts(dates: pd.Series) -> dict[str, pd.Series]:
     """Days since 1970, month, weekday and hour, as numbers, named `<column>_<part>`."""
     parts = {"days": (dates - pd.Timestamp("1970-01-01")).dt.days, "month": dates.dt.month}
-    parts |= {"weekday": dates.dt.weekday, "hour": dates.dt.hour}
+    parts |= {"weekday": dates.dt.day_of_week, "hour": dates.dt.hour}
     return {f"{dates.name}_{part}": numbers.astype(float) for part, numbers in parts.items()}
 
 
