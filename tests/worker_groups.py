@@ -32,12 +32,12 @@ SHARED_FIXTURE_GROUPS = {
 }
 # Modules of their own that take the longest: real processes and servers.
 HEAVY_MODULES = (
-    "test_cluster_launcher",
     "test_team_server",
+    "test_cluster_launcher",
     "test_resume",
-    "test_optuna_search",
     "test_reproducibility",
     "test_shared_optuna_study",
+    "test_optuna_search",
     "test_distribution",
 )
 ORDER = (*SHARED_FIXTURE_GROUPS, *HEAVY_MODULES)

@@ -33,6 +33,7 @@ NUMBER_TYPES = ("numeric", "integer_category", "boolean", "datetime")  # float32
 STRING_TYPES = ("string_category", "text")  # string inputs
 COLUMN_TYPES = NUMBER_TYPES + STRING_TYPES
 INFO_FILE = "model_info.json"
+EAGER_ROWS = 1024  # inputs of up to this many rows are predicted by calling the model
 
 
 class UnusableInputError(MlflowException, ValueError):
@@ -162,8 +163,21 @@ class KerasmapModel(mlflow.pyfunc.PythonModel):
     # `model_input` is a DataFrame or an array; MLflow checks it against the signature. Of
     # the two types, a hint of either keeps MLflow from converting one into the other.
     def predict(self, context, model_input: pd.DataFrame, params=None) -> pd.DataFrame:
-        outputs = self.model.predict(self.keras_inputs(model_input), verbose=0)
+        outputs = self.outputs(self.keras_inputs(model_input))
         return outputs_to_table(outputs, self.info["task"], self.info["class_names"])
+
+    def outputs(self, inputs) -> np.ndarray:
+        """The Keras model's outputs: a call for a few rows, `model.predict` in batches beyond.
+
+        `model.predict` builds a dataset and traces a function on its first call, tens of
+        milliseconds to a second that a request of a few rows does not need.
+        """
+        import keras
+
+        first = next(iter(inputs.values())) if isinstance(inputs, dict) else inputs
+        if first.shape[0] <= EAGER_ROWS:
+            return keras.ops.convert_to_numpy(self.model(inputs, training=False))
+        return self.model.predict(inputs, verbose=0)
 
     def keras_inputs(self, model_input):
         """What the Keras model takes, from raw inputs: tensors, one per column for a table.
