@@ -95,7 +95,7 @@ def test_an_export_beyond_its_tolerance_fails_and_logs_nothing(family_runs, caps
 
 
 REFUSALS = {  # (fixture, run, format): how the error goes on after "`FORMAT`, "
-    ("own_runs", "texts", "onnx"): "expected saved_model for this lstm model: its "
+    ("own_runs", "texts", "onnx"): "expected saved_model for this linear model: its "
     "TextVectorization layers cannot go to onnx, as ONNX has no operators to split strings",
     ("own_runs", "classification", "tflite"): "expected saved_model for this tabular model: its "
     "TextVectorization layers cannot go to tflite",
