@@ -87,7 +87,6 @@ def test_tracking_register_makes_each_trained_model_a_version(homes):
     assert parent.info.status == "FINISHED"  # the killed cross-validation, continued
 
 
-@pytest.mark.slow
 def test_a_cross_validation_parent_gives_the_average_of_its_fold_models(homes, tmp_path):
     parent = homes.cross_validation.info.run_id
     mlflow.set_tracking_uri(f"sqlite:///{homes.folder}/mlflow.db")
