@@ -64,19 +64,16 @@ class MLPConfig(ModelConfig):
 
 
 @dataclass
-class TabularConfig(ModelConfig):
+class TabularConfig(MLPConfig):
     """k MLP members sharing their hidden layers, each with its own adapter and head (TabM)."""
 
     NAME: ClassVar[str] = "tabular"
     MODALITIES: ClassVar[tuple[str, ...]] = ("features",)
 
-    hidden_units: list[int] = MISSING
-    activation: str = MISSING
     ensemble_size: int = MISSING
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        _require_layer_sizes("model.hidden_units", self.hidden_units)
         checks.require_positive("model.ensemble_size", self.ensemble_size)
 
 

@@ -50,7 +50,6 @@ class ResumableBackup(keras.callbacks.BackupAndRestore):
         super().__init__(str(Path(backup_dir) / LATEST), delete_checkpoint=False)
         self.root = Path(backup_dir)
         self.early_stopping = early_stopping
-        self._last_backup = time.monotonic()
 
     def on_train_begin(self, logs=None):
         super().on_train_begin(logs)

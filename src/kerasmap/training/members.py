@@ -14,8 +14,7 @@ smoothed (`trainer.label_smoothing`), which Keras's sparse cross-entropy cannot 
 import keras
 from keras import ops
 
-from kerasmap.models.head import METRICS, loss_and_metrics
-from kerasmap.tasks import TASK_METRICS
+from kerasmap.models.head import loss_and_metrics
 
 MEMBER_AXIS = 1
 
@@ -41,7 +40,7 @@ def training_loss_and_metrics(task: str, members: bool, label_smoothing: float):
     loss = MemberLoss(task, label_smoothing)
     if not members:
         return loss, loss_and_metrics(task)[1]
-    return loss, [MembersMean(METRICS[task][name]()) for name in TASK_METRICS[task]]
+    return loss, [MembersMean(metric) for metric in loss_and_metrics(task)[1]]
 
 
 class MemberLoss(keras.losses.Loss):
