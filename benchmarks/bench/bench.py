@@ -1,7 +1,8 @@
 """kerasmap beside a bare Keras 3 script and a plain PyTorch script, on Fashion-MNIST.
 
 python benchmarks/bench/bench.py [bench=quick|full] [families=mlp,cnn] [epochs=3] [repeats=3]
-                                 [limit=N] [sweep=yes|no] [data_dir=<folder>] [output=<folder>]
+                                 [limit=N] [sweep=yes|no] [folders=yes|no] [data_dir=<folder>]
+                                 [output=<folder>]
 
 Trains each model family the three ways with the same data, split, batch size (64) and Adam
 learning rate (1e-3), each in its own process, interleaved and repeated; then prints a Markdown
@@ -10,7 +11,9 @@ a throughput plot and every run's log to `outputs/bench/<time>/`. kerasmap runs 
 `pipelines/train.py`, tracked into a temporary MLflow store. PyTorch comes from the optional
 `bench` extra; without it that column says "not installed". With `sweep=yes` (the default of
 the full preset) a 3x3 MLP grid also runs once through `-m`, its wall time set against the sum of
-its jobs' own times.
+its jobs' own times. With `folders=yes` (also the full preset's) the images are written once as
+PNG files, one folder per class, and each family also trains on them with `data=image_folder`,
+interleaved with the rest; a second table sets that against the built-in dataset's runs.
 """
 
 import importlib.util
@@ -25,14 +28,29 @@ from pathlib import Path
 
 from mlflow import MlflowClient
 
+from image_folders import FOLDER_FRAMEWORK, folder_run, folder_section, write_png_folders
 from launch import bare_script, kerasmap_run
 from script_arguments import FAMILIES
 from summary import figures_frame, plot_throughput, summary_table
 from sweep import GRID, sweep_run, sweep_table
 
 PRESETS = {
-    "full": {"families": list(FAMILIES), "epochs": 3, "repeats": 3, "limit": None, "sweep": True},
-    "quick": {"families": ["mlp", "cnn"], "epochs": 2, "repeats": 2, "limit": 6000, "sweep": False},
+    "full": {
+        "families": list(FAMILIES),
+        "epochs": 3,
+        "repeats": 3,
+        "limit": None,
+        "sweep": True,
+        "folders": True,
+    },
+    "quick": {
+        "families": ["mlp", "cnn"],
+        "epochs": 2,
+        "repeats": 2,
+        "limit": 6000,
+        "sweep": False,
+        "folders": False,
+    },
 }
 TARGETS = {"mlp": 0.88, "cnn": 0.91, "lstm": 0.88, "attention": 0.88}  # validation accuracy
 KERAS_CACHE = Path(os.environ.get("KERAS_HOME", "~/.keras")).expanduser() / "datasets"
@@ -54,7 +72,8 @@ def parse_options(arguments: list[str]) -> dict:
         "preset": preset,
     }
     converters = {"families": lambda text: text.split(","), "epochs": int, "repeats": int}
-    converters |= {"limit": int, "data_dir": str, "output": str, "sweep": yes_or_no}
+    converters |= {"limit": int, "data_dir": str, "output": str}
+    converters |= {"sweep": yes_or_no("sweep"), "folders": yes_or_no("folders")}
     for key, text in given.items():
         if key not in converters:
             sys.exit(f"Unknown option {key}={text}; expected one of {', '.join(converters)}.")
@@ -63,10 +82,15 @@ def parse_options(arguments: list[str]) -> dict:
     return options
 
 
-def yes_or_no(text: str) -> bool:
-    if text not in ("yes", "no"):
-        sys.exit(f"sweep: expected yes or no; received: {text}")
-    return text == "yes"
+def yes_or_no(key: str):
+    """The converter of option `key`'s `yes` or `no`; it exits with one sentence on others."""
+
+    def convert(text: str) -> bool:
+        if text not in ("yes", "no"):
+            sys.exit(f"{key}: expected yes or no; received: {text}")
+        return text == "yes"
+
+    return convert
 
 
 def check_options(options: dict) -> None:
@@ -94,6 +118,9 @@ def run_all(options: dict, frameworks: list[str], logs: Path, store: Path) -> li
                 if framework == "kerasmap":
                     name = f"bench-{family}-{repeat}"
                     record = kerasmap_run(family, options, store, name, log)
+                elif framework == FOLDER_FRAMEWORK:
+                    name = f"bench-{family}-folder-{repeat}"
+                    record = folder_run(family, options, store, name, log)
                 else:
                     record = bare_script(framework, family, options, log)
                 record |= {"framework": framework, "family": family, "repeat": repeat}
@@ -140,6 +167,8 @@ def report(options: dict, arguments: list[str], records: list[dict], sweep, abse
         grid = f"-m model=mlp {' '.join(GRID)}"
         text += f"\nSweep: `{grid}`, {options['epochs']} epochs per job, run once.\n\n"
         text += f"{sweep_table(sweep).to_markdown(index=False)}\n"
+    if options["folders"]:
+        text += folder_section(records, options, TARGETS)
     return text
 
 
@@ -149,11 +178,14 @@ def main(arguments: list[str]) -> None:
     (output / "logs").mkdir(parents=True, exist_ok=True)
     installed = importlib.util.find_spec("torch") is not None
     frameworks = ["kerasmap", "keras"] + (["torch"] if installed else [])
+    frameworks += [FOLDER_FRAMEWORK] if options["folders"] else []
     logging.getLogger("mlflow").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="kerasmap-bench-") as folder:
         store = Path(folder)
         # An existing store, as a user's second run finds it: creating one is not start-up.
         MlflowClient(f"sqlite:///{store}/mlflow.db").search_experiments()
+        if options["folders"]:
+            write_png_folders(options["data"], store, options["limit"])
         records = run_all(options, frameworks, output / "logs", store)
         sweep = (
             sweep_run(options, store, output / "logs" / "sweep.log") if options["sweep"] else None

@@ -55,10 +55,17 @@ def bare_script(framework: str, family: str, options: dict, log_path: Path) -> d
     return {**process, **json.loads(lines[-1].removeprefix(RESULT_PREFIX))}
 
 
-def kerasmap_run(family: str, options: dict, store: Path, run_name: str, log_path: Path) -> dict:
-    """Runs `pipelines/train.py` as a user would, tracked into `store`, and reads the run back."""
+def kerasmap_run(
+    family: str, options: dict, store: Path, run_name: str, log_path: Path, overrides=()
+) -> dict:
+    """Runs `pipelines/train.py` as a user would, tracked into `store`, and reads the run back.
+
+    `overrides` are further Hydra overrides, e.g. `("data=image_folder",)`; `options["data"]`
+    is the `data.path` either way.
+    """
     uri = f"sqlite:///{store}/mlflow.db"
     command = [PYTHON, "pipelines/train.py", f"model={family}", f"tracking.run_name={run_name}"]
+    command += overrides
     command += training_arguments(options, uri, store / "mlruns", store / "backups")
     process = run_measured(command, log_path)
     if process["returncode"]:

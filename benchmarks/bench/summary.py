@@ -90,7 +90,7 @@ def summary_table(
             for framework, name in FRAMEWORKS.items():
                 values = _values(grouped, family, framework, figure)
                 medians[framework] = float(np.median(values)) if len(values) else math.nan
-                row[name] = absent.get(framework) or _spread(values, decimals)
+                row[name] = absent.get(framework) or spread(values, decimals)
             for framework, name in list(FRAMEWORKS.items())[1:]:
                 ratio = medians["kerasmap"] / medians[framework]
                 row[f"kerasmap ÷ {name}"] = "" if math.isnan(ratio) else f"{ratio:.2f}x"
@@ -104,7 +104,7 @@ def _values(grouped, family: str, framework: str, figure: str) -> np.ndarray:
     return grouped.get_group((family, framework))[figure].dropna().to_numpy()
 
 
-def _spread(values: np.ndarray, decimals: int) -> str:
+def spread(values: np.ndarray, decimals: int) -> str:
     """`median (min-max)`, or the one value, or a dash when there is none."""
     if not len(values):
         return "-"
@@ -126,10 +126,10 @@ def plot_throughput(frame: pd.DataFrame, families: list[str], path: Path) -> Non
         runs = frame[frame["family"] == family].groupby("framework")["samples_per_s"]
         present = [framework for framework in FRAMEWORKS if framework in runs.groups]
         medians = runs.median().reindex(present)
-        spread = [medians - runs.min().reindex(present), runs.max().reindex(present) - medians]
+        whiskers = [medians - runs.min().reindex(present), runs.max().reindex(present) - medians]
         colours = [f"C{list(FRAMEWORKS).index(framework)}" for framework in present]
         names = [FRAMEWORKS[framework] for framework in present]
-        axes.bar(names, medians, yerr=spread, capsize=4, color=colours)
+        axes.bar(names, medians, yerr=whiskers, capsize=4, color=colours)
         axes.set_title(family)
         axes.tick_params(axis="x", labelrotation=20)
     np.atleast_1d(panels)[0].set_ylabel("training samples/s\n(median, min-max)")
