@@ -131,7 +131,7 @@ def own_runs(tmp_path_factory):
             folder,
             "data=image_folder",
             f"data.path={images}",
-            "data.image_size=[16,16]",
+            "data.cache=file",  # the shape is the images' own (median of mixed sizes)
             "model=cnn",
             "model.filters=[8]",
             "model.dense_units=16",

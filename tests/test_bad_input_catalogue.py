@@ -285,14 +285,20 @@ CONFIG_CASES = [
     config_case(
         "image_folder-color-mode-unknown",
         [*IMAGE_FOLDER, "data.path=images", "data.color_mode=cmyk"],
-        "`data.color_mode`, expected one of 'grayscale', 'rgb', 'rgba'",
+        "`data.color_mode`, expected one of 'auto', 'grayscale', 'rgb', 'rgba'",
         "cmyk",
+    ),
+    config_case(
+        "image_folder-cache-unknown",
+        [*IMAGE_FOLDER, "data.path=images", "data.cache=disk"],
+        "`data.cache`, expected one of 'auto', 'memory', 'file'",
+        "disk",
     ),
     config_case(
         "image_folder-image-size-zero",
         [*IMAGE_FOLDER, "data.path=images", "data.image_size=[0,5]"],
-        "`data.image_size`, expected [height, width], two integers >= 1. "
-        "Received: data.image_size=[0, 5]",
+        "`data.image_size`, expected [height, width], two integers >= 1, or null for the "
+        "images' own size. Received: data.image_size=[0, 5]",
     ),
     config_case(
         "text_folder-max-tokens-too-small",
@@ -753,7 +759,12 @@ def test_an_unreadable_image_is_left_out_with_a_warning_naming_it(tmp_path, capl
 
     with caplog.at_level(logging.WARNING):
         splits = load_image_folder(
-            str(images), image_size=[8, 8], color_mode="rgb", test_fraction=0.25, seed=0
+            str(images),
+            image_size=[8, 8],
+            color_mode="rgb",
+            test_fraction=0.25,
+            cache="memory",
+            seed=0,
         )
 
     assert len(splits.y_train) + len(splits.y_test) == 8

@@ -87,6 +87,9 @@ def test_an_image_folder_model_takes_raw_pixels_of_any_size(own_runs):
     folder, runs = use(own_runs)
     run = runs["images"]
     assert run.info.status == "FINISHED"
+    description = mlflow.artifacts.load_dict(f"runs:/{run.info.run_id}/data/description.json")
+    assert (description["image_size"], description["color_mode"]) == ([20, 21], "rgb")
+    assert description["image_shape_reason"].startswith("12 sizes among the images, median")
     model = mlflow.pyfunc.load_model(f"runs:/{run.info.run_id}/model")
     assert model.metadata.metadata["class_names"] == ["dark", "light"]
     for name in ("dark/0.png", "light/1.png"):

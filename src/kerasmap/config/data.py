@@ -25,7 +25,8 @@ class DataConfig:
 
     name: str = MISSING
     val_fraction: float = 0.1  # carved from the training split, seeded by `seed`
-    limit: int | None = None  # keep only the first N training examples (quick runs)
+    # Keep only N training examples (quick runs): the first N, or N of a folder's at random.
+    limit: int | None = None
     augment: bool = False  # random horizontal flip and translation of training images
 
     def __post_init__(self) -> None:
@@ -106,6 +107,7 @@ class MoonsDataConfig(DataConfig):
 
 
 TABLE_TASKS = ("auto", "multiclass", "binary", "regression")
+IMAGE_CACHES = ("auto", "memory", "file")  # where an image folder's decoded pixels are kept
 
 
 @dataclass
@@ -161,28 +163,39 @@ class ImageFolderConfig(DataConfig):
     KIND: ClassVar[str] = "image_folder"
     MODALITY: ClassVar[str] = "image"
     TASK: ClassVar[str] = "multiclass"
-    LOADER_KEYS: ClassVar[tuple[str, ...]] = ("path", "image_size", "color_mode", "test_fraction")
+    LOADER_KEYS: ClassVar[tuple[str, ...]] = (
+        "path",
+        "image_size",
+        "color_mode",
+        "test_fraction",
+        "cache",
+    )
 
     path: str = MISSING
-    image_size: list[int] = MISSING
+    image_size: list[int] | None = MISSING
     color_mode: str = MISSING
     test_fraction: float = MISSING
+    cache: str = MISSING
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        checks.require(
-            len(self.image_size) == 2 and all(side >= 1 for side in self.image_size),
-            "data.image_size",
-            self.image_size,
-            "[height, width], two integers >= 1",
+        if self.image_size is not None:
+            checks.require(
+                len(self.image_size) == 2 and all(side >= 1 for side in self.image_size),
+                "data.image_size",
+                self.image_size,
+                "[height, width], two integers >= 1, or null for the images' own size",
+            )
+        checks.require_choice(
+            "data.color_mode", self.color_mode, ("auto", "grayscale", "rgb", "rgba")
         )
-        checks.require_choice("data.color_mode", self.color_mode, ("grayscale", "rgb", "rgba"))
         checks.require(
             0 < self.test_fraction < 1,
             "data.test_fraction",
             self.test_fraction,
             "a float in (0, 1)",
         )
+        checks.require_choice("data.cache", self.cache, IMAGE_CACHES)
 
 
 @dataclass

@@ -8,6 +8,7 @@ import tensorflow as tf
 from kerasmap.data.arrays import ArraySplits, RawSplits
 from kerasmap.data.bundle import DatasetBundle
 from kerasmap.data.preprocessing import builtin_preprocessor, make_augmenter, make_caster
+from kerasmap.data.rows_on_disk import RowsOnDisk
 from kerasmap.data.splits import fold_split, stratified_split
 from kerasmap.errors import ConfigError
 
@@ -15,6 +16,7 @@ TARGET_DTYPES = {"multiclass": np.int32, "binary": np.float32, "regression": np.
 NUM_INPUT_EXAMPLES = 5
 EPOCH_SEED_STRIDE = 1_000_003  # keeps the per-epoch seeds of different run seeds apart
 MIN_SHRUNK_BATCH = 16  # a small table's batches shrink to no fewer rows than this
+FOLDER_INPUT_KINDS = ("image", "text")  # folders of files, read class by class
 
 
 def make_datasets(
@@ -58,7 +60,8 @@ def make_datasets(
     """
     task = getattr(splits, "task", "") or task
     target_dtype = TARGET_DTYPES[task]
-    x_train, y_train = _head(splits.x_train, limit), splits.y_train[:limit].astype(target_dtype)
+    x_train, y_train = _limited(splits, limit, seed)
+    y_train = y_train.astype(target_dtype)
     raw = isinstance(splits, RawSplits)
     labels = y_train if (raw and splits.stratify) or (fold and task != "regression") else None
     if fold is None:
@@ -132,6 +135,17 @@ def fitting_batch_size(batch_size: int, num_train: int, min_batches: int | None)
     return min(batch_size, max(MIN_SHRUNK_BATCH, num_train // min_batches))
 
 
+def _limited(splits: ArraySplits, limit: int | None, seed: int):
+    """The training examples `data.limit` keeps: the first `limit`, or, from a user's folder
+    (read class by class), `limit` drawn at random, so every class is in them."""
+    if limit is None or limit >= len(splits.y_train):
+        return splits.x_train, splits.y_train
+    if getattr(splits, "input_kind", "") in FOLDER_INPUT_KINDS:
+        kept = np.sort(np.random.default_rng(seed).permutation(len(splits.y_train))[:limit])
+        return _take(splits.x_train, kept), splits.y_train[kept]
+    return _head(splits.x_train, limit), splits.y_train[:limit]
+
+
 def _head(inputs, limit):
     """The first `limit` examples of an array, or of each array of a table's columns."""
     return (
@@ -202,8 +216,8 @@ def split_validation(
 
 def _to_dataset(inputs, targets, cast, batch_size) -> tf.data.Dataset:
     """Chains cast, cache, batch and prefetch: the validation and test pipelines."""
-    dataset = _cast_and_cached(inputs, targets, cast)
-    return _without_autotuning(dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE))
+    dataset, read_batch = _cast_and_cached(inputs, targets, cast)
+    return _without_autotuning(read_batch(dataset.batch(batch_size)).prefetch(tf.data.AUTOTUNE))
 
 
 def _training_stream(inputs, targets, cast, batch_size, seed, augmenter=None):
@@ -214,11 +228,11 @@ def _training_stream(inputs, targets, cast, batch_size, seed, augmenter=None):
     then batched (and augmented): the order of epoch k depends on nothing but k, so a
     training run resumed at epoch k sees the batches an uninterrupted run would.
     """
-    dataset = _cast_and_cached(inputs, targets, cast)
+    dataset, read_batch = _cast_and_cached(inputs, targets, cast)
 
     def one_epoch(epoch):
         epoch_seed = tf.cast(seed, tf.int64) * EPOCH_SEED_STRIDE + epoch
-        batches = dataset.shuffle(len(targets), seed=epoch_seed).batch(batch_size)
+        batches = read_batch(dataset.shuffle(len(targets), seed=epoch_seed).batch(batch_size))
         if augmenter is not None:
             batches = batches.map(
                 lambda x, y: (augmenter(x, training=True), y), num_parallel_calls=tf.data.AUTOTUNE
@@ -234,10 +248,27 @@ def _training_stream(inputs, targets, cast, batch_size, seed, augmenter=None):
     return train_from_epoch
 
 
-def _cast_and_cached(inputs, targets, cast) -> tf.data.Dataset:
+def _cast_and_cached(inputs, targets, cast):
+    """The examples as a cached dataset, and what turns its batches into input batches.
+
+    Rows kept in a file (`RowsOnDisk`) are not cached in memory: the dataset holds their
+    positions, and each batch of positions is read from the file.
+    """
+    if isinstance(inputs, RowsOnDisk):
+        positions = tf.data.Dataset.from_tensor_slices((np.arange(len(inputs)), targets))
+        return positions, lambda batches: batches.map(
+            lambda batch, y: (cast(_read_rows(inputs, batch)), y),
+            num_parallel_calls=tf.data.AUTOTUNE,
+        )
     dataset = tf.data.Dataset.from_tensor_slices((inputs, targets))
     dataset = dataset.map(lambda x, y: (cast(x), y), num_parallel_calls=tf.data.AUTOTUNE)
-    return dataset.cache()
+    return dataset.cache(), _unchanged
+
+
+def _read_rows(rows: RowsOnDisk, positions: tf.Tensor) -> tf.Tensor:
+    batch = tf.numpy_function(rows.read, [positions], tf.as_dtype(rows.dtype), stateful=False)
+    batch.set_shape((None, *rows.shape[1:]))
+    return batch
 
 
 def _without_autotuning(dataset: tf.data.Dataset) -> tf.data.Dataset:

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from kerasmap.data.source_files import check_file, invalid_path
@@ -96,24 +95,20 @@ def image_input(
     Raises:
         DataError: If the path is neither an image file nor a folder holding images.
     """
-    import keras
-
-    from kerasmap.data.datasets.image_folder import read_image
+    from kerasmap.data.image_files import ImageShape, read_images
 
     root, files = _files(path, IMAGE_SUFFIXES, IMAGE_EXPECTED)
-    truth = _labels_from_folders(files, class_names)
-    resize = keras.layers.Resizing(*image_size)
+    truth = dict(zip(files, _labels_from_folders(files, class_names) or [], strict=False))
+    shape = ImageShape(tuple(image_size), color_mode, "as the model was trained")
 
     def batches() -> Iterator[InputBatch]:
         for start in range(0, len(files), batch_size):
-            chosen = range(start, min(start + batch_size, len(files)))
-            read = [(index, read_image(files[index], resize, color_mode)) for index in chosen]
-            read = [(index, image) for index, image in read if image is not None]
+            pixels, read = read_images(files[start : start + batch_size], shape)
             if read:
                 yield InputBatch(
-                    ids=[_name(files[index], root) for index, _ in read],
-                    inputs=np.stack([image for _, image in read]),
-                    truth=[truth[index] for index, _ in read] if truth else None,
+                    ids=[_name(file, root) for file in read],
+                    inputs=pixels,
+                    truth=[truth[file] for file in read] if truth else None,
                 )
 
     return PredictionInput(batches(), len(files), files)

@@ -8,26 +8,41 @@ import numpy as np
 from kerasmap.data.arrays import RawSplits
 from kerasmap.data.fingerprint import fingerprint_files
 from kerasmap.data.folders import carve_test_split, class_folders, files_by_class
+from kerasmap.data.image_files import (
+    CHANNELS,
+    ImageHeader,
+    ImageShape,
+    decode_images,
+    infer_image_shape,
+    read_headers,
+)
+from kerasmap.data.rows_on_disk import RowsOnDisk, allocate_rows, rows_of
 from kerasmap.data.source_files import invalid_path
 
 log = logging.getLogger(__name__)
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
 EXPECTED = "a folder with one subfolder of images (PNG, JPEG, BMP, GIF) per class"
-CHANNELS = {"grayscale": 1, "rgb": 3, "rgba": 4}
 NUM_EXAMPLES = 5
 
 
 def load_image_folder(
-    path: str, *, image_size: list[int], color_mode: str, test_fraction: float, seed: int
+    path: str,
+    *,
+    image_size: list[int] | None,
+    color_mode: str,
+    test_fraction: float,
+    cache: str,
+    seed: int,
 ) -> RawSplits:
-    """Reads every image, resized to `image_size`, with its class from its subfolder.
+    """Reads every image once, at one shape, with its class from its subfolder.
 
     A `path/train/` + `path/test/` layout is used as given; otherwise a seeded, stratified
-    test split of `test_fraction` is carved. Each image is read with `keras.utils.load_img`
-    and resized by the same `Resizing` layer the logged model starts with, so training sees
-    exactly what the model will. `keras.utils.image_dataset_from_directory` would read them
-    too, but fails a whole run on one unreadable file without naming it; here that file is
-    left out with a warning that names it.
+    test split of `test_fraction` is carved. Without an `image_size` (or with `color_mode`
+    `"auto"`) the shape is the images' own (`kerasmap.data.image_files.infer_image_shape`),
+    logged with its reason. The pixels are decoded once, into memory or, when they would not
+    fit (`cache`), into a file the run owns; a file that is not a readable image is left out
+    with a warning that names it, where `keras.utils.image_dataset_from_directory` would
+    fail the whole run.
 
     Raises:
         DataError: If the folder has no class subfolders, a class has no images, or fewer
@@ -37,10 +52,11 @@ def load_image_folder(
     first = files_by_class(next(iter(splits.values())), IMAGE_SUFFIXES)
     class_names = sorted(first)
     _require_classes(path, first)
-    arrays = {
-        name: _read_images(path, folder, class_names, tuple(image_size), color_mode)
-        for name, folder in splits.items()
-    }
+    headers = {name: _headers(path, folder, class_names) for name, folder in splits.items()}
+    every = [header for labelled in headers.values() for header, _ in labelled]
+    shape = infer_image_shape(every, image_size, color_mode)
+    log.info("Images: %dx%d %s (%s).", *shape.size, shape.color_mode, shape.reason)
+    arrays = {name: _decoded(path, labelled, shape, cache) for name, labelled in headers.items()}
     if "all" in arrays:
         images, labels, files = arrays["all"]
         train, test = carve_test_split(images, labels, class_names, test_fraction, seed)
@@ -55,16 +71,17 @@ def load_image_folder(
         fingerprint=fingerprint_files([*files, *test_files]),
         input_kind="image",
         task="multiclass",
-        preprocessor=lambda _: _preprocessor(tuple(image_size), CHANNELS[color_mode]),
+        preprocessor=lambda _: _preprocessor(shape.size, CHANNELS[shape.color_mode]),
         stratify=True,
         description={
             "class_names": class_names,
-            "image_size": list(image_size),
-            "color_mode": color_mode,
+            "image_size": list(shape.size),
+            "color_mode": shape.color_mode,
+            "image_shape_reason": shape.reason,
             "num_train": len(y_train),
             "num_test": len(y_test),
         },
-        raw_example=x_test[:NUM_EXAMPLES],
+        raw_example=_examples(x_test),
     )
 
 
@@ -76,46 +93,40 @@ def _require_classes(path, by_class: dict[str, list[Path]]) -> None:
         raise invalid_path(path, f"it has a single class ({', '.join(by_class)})", EXPECTED)
 
 
-def _read_images(path, folder: Path, class_names, image_size, color_mode):
-    import keras
-
+def _headers(path, folder: Path, class_names) -> list[tuple[ImageHeader, int]]:
+    """Each readable image's header, with its label."""
     by_class = files_by_class(folder, IMAGE_SUFFIXES)
     unknown = sorted(set(by_class) - set(class_names))
     if unknown:
         problem = f"{folder} has classes the training images do not: {', '.join(unknown)}"
         raise invalid_path(path, problem, EXPECTED)
-    resize = keras.layers.Resizing(*image_size)
-    images, labels, files = [], [], []
-    for label, name in enumerate(class_names):
-        for file in by_class.get(name, []):
-            image = read_image(file, resize, color_mode)
-            if image is not None:
-                images.append(image)
-                labels.append(label)
-                files.append(file)
-    if not images:
+    labelled = [
+        (header, label)
+        for label, name in enumerate(class_names)
+        for header in read_headers(by_class.get(name, []))
+    ]
+    if not labelled:
         raise invalid_path(path, f"{folder} holds no readable images", EXPECTED)
-    return np.stack(images), np.array(labels, dtype=np.int64), files
+    return labelled
 
 
-def read_image(file: Path, resize, color_mode: str) -> np.ndarray | None:
-    """One image as uint8 pixels, resized as the model resizes; `None`, with a warning
-    that names the file, when it is not a readable image.
+def _decoded(path, labelled, shape: ImageShape, cache: str):
+    """`(pixels, labels, files)` of the images whose pixels decode."""
+    label_of = {header.file: label for header, label in labelled}
+    headers = [header for header, _ in labelled]
+    pixels = allocate_rows((len(headers), *shape.size, CHANNELS[shape.color_mode]), np.uint8, cache)
+    decoded = decode_images(headers, shape, pixels)
+    if not decoded:
+        raise invalid_path(path, f"{headers[0].file.parents[1]} holds no readable images", EXPECTED)
+    files = [header.file for header in decoded]
+    labels = np.array([label_of[file] for file in files], dtype=np.int64)
+    return rows_of(pixels[: len(decoded)]), labels, files
 
-    Args:
-        file: A PNG, JPEG, BMP or GIF file.
-        resize: A `keras.layers.Resizing` layer: the one the model starts with.
-        color_mode: `"grayscale"`, `"rgb"` or `"rgba"`.
-    """
-    import keras
 
-    try:
-        image = keras.utils.img_to_array(keras.utils.load_img(file, color_mode=color_mode))
-    except OSError as error:  # PIL's error for a file that is not a readable image
-        log.warning("Leaving out %s: it is not a readable image (%s).", file, type(error).__name__)
-        return None
-    pixels = keras.ops.convert_to_numpy(resize(image))
-    return np.clip(np.rint(pixels), 0, 255).astype(np.uint8)
+def _examples(x_test) -> np.ndarray:
+    """The first test images as a user gives them to the logged model, in memory."""
+    head = x_test[:NUM_EXAMPLES]
+    return head.read(slice(None)) if isinstance(head, RowsOnDisk) else head
 
 
 def _preprocessor(image_size, channels):
