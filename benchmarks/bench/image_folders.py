@@ -34,9 +34,8 @@ def write_png_folders(data: str, store: Path, limit: int | None) -> None:
     in `store`'s `PNG_FOLDER`, and prints how many and how long.
 
     `NNNNN` is the image's index in its IDX file; "/" in a class name becomes "_". Only the
-    first `limit` training images are written, the images the built-in run trains on:
-    `data.limit` keeps a folder's first images in class order, so a whole folder limited
-    would train on one or two classes.
+    first `limit` training images are written, the images the built-in run trains on (a
+    folder's `data.limit` draws its images at random, which would be other ones).
     """
     clock, folder = time.perf_counter(), store / PNG_FOLDER
     class_folders = [name.replace("/", "_") for name in CLASS_NAMES]
