@@ -60,6 +60,6 @@ def test_help_describes_kerasmap_and_lists_options_without_internal_groups():
     text = result.stdout
     assert text.startswith("kerasmap: train a Keras model, tracked in MLflow")
     assert "python pipelines/train.py -m model.dropout=0.1,0.3" in text
-    assert "  model:          attention, cnn, linear, lstm, mlp, tabular" in text
+    assert "  model:          attention, cnn, linear, lstm, mlp, pretrained, tabular" in text
     assert "schema" not in text
     assert "Powered by Hydra" not in text

@@ -39,6 +39,7 @@ HEAVY_MODULES = (
     "test_shared_optuna_study",
     "test_optuna_search",
     "test_distribution",
+    "test_pretrained",
 )
 ORDER = (*SHARED_FIXTURE_GROUPS, *HEAVY_MODULES)
 

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from omegaconf import DictConfig, OmegaConf
 
 from kerasmap.config import KerasmapConfig, load_settings
+from kerasmap.config.model import PretrainedConfig
 from kerasmap.errors import KerasmapError, TrainingDivergedError
+from kerasmap.models.backbones import require_weights_file
 
 log = logging.getLogger(__name__)
 DIVERGED_WEIGHTS_ARTIFACT = "diverged/best_weights.weights.h5"
@@ -64,6 +66,8 @@ def train(cfg: DictConfig, overrides: list[str] | None = None) -> float:
             a tracking server that does not answer) or a diverging loss.
     """
     settings = load_settings(cfg)  # Bad values fail here, before TensorFlow is imported.
+    if isinstance(settings.model, PretrainedConfig):  # and a missing weights file, as early
+        require_weights_file(settings.model.backbone, settings.model.weights)
     from kerasmap.console import print_run_summary, quiet_tensorflow
     from kerasmap.recording.ui_links import run_url
     from kerasmap.sweeps import current_sweep_job
@@ -124,9 +128,11 @@ def train_run(
     tracking = settings.tracking
     tracking_uri = usable_tracking_uri(tracking.uri, tracking.required)
     bundle = stages.prepare(settings, fold)
-    experiment_id = open_experiment(tracking_uri, tracking.experiment, tracking.artifact_root)
     precision = resolve_precision(settings.trainer.precision)
     strategy = make_strategy(settings.trainer.distribution, bundle, bundle.batch_size)
+    # Built before any run opens: a model that cannot take this data leaves no run behind.
+    model = stages.build(settings, bundle, precision, strategy)
+    experiment_id = open_experiment(tracking_uri, tracking.experiment, tracking.artifact_root)
     config = OmegaConf.to_container(cfg, resolve=True)
     claim = (
         claimed_resume_point(settings.trainer.backup_dir, config | placement.part)
@@ -150,14 +156,12 @@ def train_run(
             run_record.log_config(config, overrides)
             run_record.log_data_description(bundle)
             run_record.log_distribution(strategy, bundle.batch_size)
-        best, metrics = _fit_and_record(
-            settings, bundle, precision, strategy, backup_dir=resume.folder
-        )
+        best, metrics = _fit_and_record(model, settings, bundle, backup_dir=resume.folder)
     return RunResult(run.info.run_id, experiment_id, tracking_uri, best, metrics)
 
 
-def _fit_and_record(settings, bundle, precision: str, strategy, backup_dir):
-    """Stages 2 to 4 inside the active run; returns the best monitored value and test metrics."""
+def _fit_and_record(model, settings, bundle, backup_dir):
+    """Stages 3 and 4 inside the active run; returns the best monitored value and test metrics."""
     from kerasmap import stages
     from kerasmap.recording import run_record
     from kerasmap.recording.epoch_logger import EpochLogger
@@ -165,7 +169,6 @@ def _fit_and_record(settings, bundle, precision: str, strategy, backup_dir):
     from kerasmap.recording.registry import register_logged_model
     from kerasmap.recording.results import log_results
 
-    model = stages.build(settings, bundle, precision, strategy)
     run_record.log_model_summary(model)
     run_record.log_compilation(model)
     try:

@@ -10,6 +10,7 @@ import keras
 import tensorflow as tf
 
 from kerasmap.config import KerasmapConfig
+from kerasmap.config.model import PretrainedConfig
 from kerasmap.config.root import require_monitor_exists
 from kerasmap.data import prepare_data
 from kerasmap.data.bundle import DatasetBundle
@@ -17,6 +18,7 @@ from kerasmap.evaluation.evaluate import Evaluation, evaluate_model
 from kerasmap.models import build_model
 from kerasmap.training.distribution import scaled_learning_rate
 from kerasmap.training.execution import resolve_steps_per_execution
+from kerasmap.training.fine_tuning import fit_frozen_then_fine_tuned
 from kerasmap.training.fit import fit_model
 from kerasmap.training.members import has_members, inference_model, training_loss_and_metrics
 from kerasmap.training.optimizers import make_optimizer
@@ -92,10 +94,21 @@ def _compiled_model(
         # One model from raw inputs to the head, so the logged model takes raw inputs.
         outputs = model(bundle.preprocessor.output)
         model = keras.Model(bundle.preprocessor.input, outputs, name=settings.model.name)
+    optimizer = optimizer_for(settings, bundle.steps_per_epoch, replicas)
+    _compile(model, settings, bundle, optimizer, replicas)
+    return model
+
+
+def _compile(
+    model: keras.Model,
+    settings: KerasmapConfig,
+    bundle: DatasetBundle,
+    optimizer: keras.optimizers.Optimizer,
+    replicas: int,
+) -> None:
     loss, metrics = training_loss_and_metrics(
         bundle.task, has_members(model), settings.trainer.label_smoothing
     )
-    optimizer = optimizer_for(settings, bundle.steps_per_epoch, replicas)
     steps = resolve_steps_per_execution(
         str(settings.trainer.steps_per_execution), bundle.steps_per_epoch, replicas
     )
@@ -114,26 +127,35 @@ def _compiled_model(
         steps_per_execution=steps,
         jit_compile=jit_compile,
     )
-    return model
 
 
 def optimizer_for(
-    settings: KerasmapConfig, steps_per_epoch: int, replicas: int = 1
+    settings: KerasmapConfig,
+    steps_per_epoch: int,
+    replicas: int = 1,
+    fine_tuning_epochs: int | None = None,
 ) -> keras.optimizers.Optimizer:
     """The Keras optimizer of `settings.optimizer`, its learning rate following the schedule.
 
-    With `trainer.lr_scaling=linear`, the initial rate is multiplied by `replicas`.
+    With `trainer.lr_scaling=linear`, the initial rate is multiplied by `replicas`. With
+    `fine_tuning_epochs`, it is the optimizer of a pretrained model's fine-tuning: the rate
+    is `model.fine_tune_rate` times as high, and the schedule starts again over those epochs,
+    without warm-up (the lower rate is what keeps the pretrained weights from being upset).
     """
     schedule = settings.trainer.lr_schedule
     options = settings.optimizer.optimizer_options()
+    rate = scaled_learning_rate(options.pop("learning_rate"), settings.trainer.lr_scaling, replicas)
+    epochs, warmup_epochs = settings.trainer.planned_epochs(steps_per_epoch), schedule.warmup_epochs
+    if fine_tuning_epochs is not None:
+        rate, epochs, warmup_epochs = rate * settings.model.fine_tune_rate, fine_tuning_epochs, 0
     learning_rate = make_learning_rate(
         schedule.name,
-        scaled_learning_rate(options.pop("learning_rate"), settings.trainer.lr_scaling, replicas),
+        rate,
         steps_per_epoch=steps_per_epoch,
-        epochs=settings.trainer.planned_epochs(steps_per_epoch),
+        epochs=epochs,
         decay_rate=schedule.decay_rate,
         alpha=schedule.alpha,
-        warmup_epochs=schedule.warmup_epochs,
+        warmup_epochs=warmup_epochs,
     )
     return make_optimizer(settings.optimizer.name, learning_rate, **options)
 
@@ -148,7 +170,8 @@ def fit(
     """Stage 3: fits with early stopping (best weights restored) and the LR schedule.
 
     With a `backup_dir`, every epoch is backed up there and a backup found there is
-    resumed from its last completed epoch.
+    resumed from its last completed epoch. A pretrained model trains frozen, then is
+    fine-tuned (`kerasmap.training.fine_tuning`).
     """
     trainer = settings.trainer
     callbacks = list(callbacks)
@@ -162,15 +185,41 @@ def fit(
                 min_lr=schedule.min_lr,
             )
         )
+    epochs = trainer.planned_epochs(bundle.steps_per_epoch)
+    if isinstance(settings.model, PretrainedConfig):
+        frozen_epochs = settings.model.frozen_epochs
+        return fit_frozen_then_fine_tuned(
+            model,
+            bundle,
+            frozen_epochs=frozen_epochs,
+            epochs=epochs,
+            compile_for_fine_tuning=lambda unfrozen: _compile_for_fine_tuning(
+                unfrozen, settings, bundle, epochs - frozen_epochs
+            ),
+            patience=trainer.patience,
+            monitor=trainer.monitor,
+            callbacks=callbacks,
+            backup_dir=backup_dir,
+        )
     return fit_model(
         model,
         bundle,
-        epochs=trainer.planned_epochs(bundle.steps_per_epoch),
+        epochs=epochs,
         patience=trainer.patience,
         monitor=trainer.monitor,
         callbacks=callbacks,
         backup_dir=backup_dir,
     )
+
+
+def _compile_for_fine_tuning(
+    model: keras.Model, settings: KerasmapConfig, bundle: DatasetBundle, epochs: int
+) -> None:
+    strategy = model.distribute_strategy
+    with strategy.scope():
+        replicas = strategy.num_replicas_in_sync
+        optimizer = optimizer_for(settings, bundle.steps_per_epoch, replicas, epochs)
+        _compile(model, settings, bundle, optimizer, replicas)
 
 
 def for_inference(model: keras.Model, bundle: DatasetBundle) -> keras.Model:

@@ -28,6 +28,7 @@ TINY_OPTIONS = {
     "attention": {"num_layers": 1, "num_heads": 2, "embed_dim": 8, "ff_dim": 8},
     "tabular": {"hidden_units": [8], "ensemble_size": 2},
     "linear": {},
+    "pretrained": {"backbone": "mobilenet_v3_small_minimalistic", "weights": None},
 }
 
 

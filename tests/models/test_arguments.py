@@ -40,6 +40,15 @@ BAD_ARGUMENTS = [
     ("attention", IMAGE, {"patch_size": 5}, r"`patch_size`, expected a divisor of both"),
     ("attention", (28, 32, 1), {"patch_size": 8}, r"image sides 28 and 32. Received: patch_size=8"),
     ("attention", TOKENS, {"patch_size": 4}, r"`patch_size`, expected None for token input"),
+    (
+        "pretrained",
+        IMAGE,
+        {},
+        r"`input_shape`, expected images of at least 32x32 pixels for the "
+        r"mobilenet_v3_small_minimalistic backbone. Received: input_shape=\(28, 28, 1\)",
+    ),
+    ("pretrained", (32, 32, 4), {}, r"`input_shape`, expected .* of 1 or 3 channels"),
+    ("pretrained", (32, 32, 3), {"backbone": "resnet9"}, r"`backbone`, expected one of \["),
 ]
 
 

@@ -3,8 +3,8 @@
 Each schema names its family (`NAME`), says which inputs it reads (`MODALITIES`), declares
 the types of the family's options and checks their ranges. The default values live in
 `conf/model/<family>.yaml`; a value every family shares is defaulted here instead. Every
-field but `name` is passed unchanged as a keyword argument to the family's builder,
-`kerasmap.models.<family>.build_<family>`.
+field but `name` and the family's `TRAINING_KEYS` is passed unchanged as a keyword argument to
+the family's builder, `kerasmap.models.<family>.build_<family>`.
 """
 
 from dataclasses import asdict, dataclass
@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from omegaconf import MISSING
 
 from kerasmap.config import checks
+from kerasmap.models.backbones import BACKBONES, MIN_IMAGE_SIDE, weights_file
 
 
 @dataclass
@@ -21,6 +22,7 @@ class ModelConfig:
 
     NAME: ClassVar[str] = ""
     MODALITIES: ClassVar[tuple[str, ...]] = ()
+    TRAINING_KEYS: ClassVar[tuple[str, ...]] = ()  # fields for the training, not the builder
 
     name: str = MISSING
     dropout: float = MISSING
@@ -35,8 +37,12 @@ class ModelConfig:
     def builder_options(self) -> dict[str, Any]:
         """Returns the keyword arguments of this family's builder function."""
         options = asdict(self)
-        del options["name"]
+        for key in ("name", *self.TRAINING_KEYS):
+            del options[key]
         return options
+
+    def check_data(self, data: Any) -> None:
+        """Checks what this family needs of the data config beyond its modality."""
 
 
 def _require_layer_sizes(key: str, sizes: list[int]) -> None:
@@ -150,3 +156,48 @@ class AttentionConfig(ModelConfig):
         )
         if self.patch_size is not None:
             checks.require_positive("model.patch_size", self.patch_size)
+
+
+@dataclass
+class PretrainedConfig(ModelConfig):
+    """A Keras application backbone and a new head, trained frozen, then fine-tuned."""
+
+    NAME: ClassVar[str] = "pretrained"
+    MODALITIES: ClassVar[tuple[str, ...]] = ("image",)
+    TRAINING_KEYS: ClassVar[tuple[str, ...]] = ("frozen_epochs", "fine_tune_rate")
+
+    backbone: str = MISSING
+    weights: str | None = MISSING
+    frozen_epochs: int = MISSING
+    fine_tune_rate: float = MISSING
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        checks.require_choice("model.backbone", self.backbone, tuple(BACKBONES))
+        checks.require(
+            self.frozen_epochs >= 0, "model.frozen_epochs", self.frozen_epochs, "an integer >= 0"
+        )
+        checks.require(
+            0 < self.fine_tune_rate <= 1,
+            "model.fine_tune_rate",
+            self.fine_tune_rate,
+            "a float in (0, 1]",
+        )
+
+    def builder_options(self) -> dict[str, Any]:
+        """The builder's arguments, `weights` the file in Keras's cache when none is given."""
+        return super().builder_options() | {
+            "weights": str(weights_file(self.backbone, self.weights))
+        }
+
+    def check_data(self, data: Any) -> None:
+        """Images resized to a size of the config must be large enough for the backbone."""
+        image_size = getattr(data, "image_size", None)
+        if image_size is not None:
+            checks.require(
+                min(image_size) >= MIN_IMAGE_SIDE,
+                "data.image_size",
+                list(image_size),
+                f"[height, width] of at least {MIN_IMAGE_SIDE} pixels each for the "
+                f"{self.backbone} backbone",
+            )

@@ -53,6 +53,7 @@ def _require_family_fits_data(model: ModelConfig, data: DataConfig) -> None:
             f"Model `{model.name}` cannot take {data.MODALITY} input from `data={data.name}`; "
             f"model families that fit {data.name} are: {fitting}."
         )
+    model.check_data(data)
 
 
 def require_monitor_exists(monitor: str, task: str) -> None:

@@ -110,6 +110,9 @@ class ResumableBackup(keras.callbacks.BackupAndRestore):
         stopping.best_weights = best or None
 
     def on_train_end(self, logs=None):
+        # Keras leaves the resumed epoch on the model, where a later `fit` (the next phase
+        # of `kerasmap.training.fine_tuning`) would start from it too.
+        self.model._initial_epoch = None
         (self.root / LATEST).unlink(missing_ok=True)
         for backup in self.root.glob("epoch-*"):
             shutil.rmtree(backup, ignore_errors=True)

@@ -25,6 +25,8 @@ def fit_model(
     monitor: str = "val_loss",
     callbacks=(),
     backup_dir: Path | None = None,
+    initial_epoch: int = 0,
+    early_stopping: keras.callbacks.EarlyStopping | None = None,
 ) -> keras.callbacks.History:
     """Fits `model` and leaves it holding the best weights by `monitor`.
 
@@ -38,6 +40,11 @@ def fit_model(
         backup_dir: Back up every epoch here and resume from a backup found here
             (see `kerasmap.training.backup`); `None` turns resuming off.
             Defaults to `None`.
+        initial_epoch: The epoch to start from, for a later phase of training (see
+            `kerasmap.training.fine_tuning`). Defaults to `0`.
+        early_stopping: The `EarlyStopping` callback to stop with, for one that spans
+            several calls; `None` makes one of `monitor` and `patience` that restores the
+            best weights. Defaults to `None`.
 
     Returns:
         The Keras `History` of this attempt (from the resumed epoch on, if resumed).
@@ -46,13 +53,14 @@ def fit_model(
         TrainingDivergedError: If the loss became NaN or infinite (training stops at
             once, through Keras's `TerminateOnNaN`).
     """
-    early_stopping = keras.callbacks.EarlyStopping(
-        monitor=monitor, patience=patience, restore_best_weights=True
-    )
+    if early_stopping is None:
+        early_stopping = keras.callbacks.EarlyStopping(
+            monitor=monitor, patience=patience, restore_best_weights=True
+        )
     callbacks = [early_stopping, keras.callbacks.TerminateOnNaN(), *callbacks]
-    first_epoch = 0
+    first_epoch = initial_epoch
     if backup_dir is not None:
-        first_epoch = completed_epochs(backup_dir)
+        first_epoch = max(initial_epoch, completed_epochs(backup_dir))
         # Last, so an epoch is backed up only after every other callback has seen it.
         callbacks.append(ResumableBackup(str(backup_dir), early_stopping))
     history = model.fit(
@@ -60,6 +68,7 @@ def fit_model(
         steps_per_epoch=bundle.steps_per_epoch,
         validation_data=bundle.val,
         epochs=epochs,
+        initial_epoch=initial_epoch,
         callbacks=callbacks,
         shuffle=False,  # the tf.data pipeline shuffles each epoch in its own seeded order
         verbose=progress_verbosity(),
