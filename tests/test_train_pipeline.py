@@ -177,7 +177,9 @@ def test_steps_per_call_divide_an_epoch_so_no_call_runs_into_the_next(
     assert resolve_steps_per_execution(setting, steps_per_epoch) == expected
 
 
-def test_mixed_bfloat16_fits_on_the_cpu_with_a_float32_output(tmp_path):
+def test_mixed_bfloat16_fits_on_the_cpu_and_exports_to_onnx_as_float32(tmp_path, capsys):
+    from kerasmap.reports.export import main as export_main
+
     run = train_in_process(tmp_path, *TINY_MOONS, "trainer.precision=mixed_bfloat16")
     assert run.data.tags["precision_policy"] == "mixed_bfloat16"
     model = load_logged_model(f"runs:/{run.info.run_id}/model")
@@ -185,6 +187,14 @@ def test_mixed_bfloat16_fits_on_the_cpu_with_a_float32_output(tmp_path):
     assert mlp.layers[-2].dtype_policy.name == "mixed_bfloat16"
     assert mlp.layers[-1].compute_dtype == "float32"
     assert model.predict(np.zeros((2, 2), "float32"), verbose=0).dtype == np.float32
+    capsys.readouterr()
+
+    store = f"tracking.uri=sqlite:///{tmp_path}/mlflow.db"
+    assert export_main([run.info.run_id, "format=onnx", store]) == 0
+
+    printed = capsys.readouterr().out
+    assert "to onnx, as float32." in printed
+    assert "<= tolerance 1.0e-02 on 5 examples" in printed
 
 
 @pytest.mark.parametrize(

@@ -35,6 +35,7 @@ def export_run(reference: str, arguments: list[str]) -> int:
 
     from kerasmap.console import quiet_tensorflow
     from kerasmap.serving import export, parity
+    from kerasmap.serving.float32_copy import computes_in_half_precision, float32_copy
 
     options, overrides = split_options(arguments, {"format": None, "tolerance": None})
     export_format = export.check_format(options["format"])
@@ -45,13 +46,17 @@ def export_run(reference: str, arguments: list[str]) -> int:
     quiet_tensorflow()  # before the model loads TensorFlow
     logged = mlflow.pyfunc.load_model(model.model_uri)
     served = logged.unwrap_python_model()
-    export.check_exportable(served.model, export_format)
+    # A mixed-precision model goes out as its float32 copy, which every runtime can run; the
+    # parity check holds that copy's export to the trained model, at half precision.
+    half = computes_in_half_precision(served.model)
+    exported = float32_copy(served.model) if half else served.model
+    export.check_exportable(exported, export_format)
     if tolerance is None:
         tolerance = parity.default_tolerance(served.model)
     inputs = served.keras_inputs(logged.input_example)
     destination = f"{ARTIFACT_FOLDER}/{export_format}"
     with tempfile.TemporaryDirectory() as folder:
-        written = export.export_model(served.model, export_format, Path(folder))
+        written = export.export_model(exported, export_format, Path(folder))
         largest = _parity(served.model, written, export_format, inputs, tolerance)
         # What the outputs mean (class names, task) and what the inputs are travel with them.
         (Path(folder) / INFO_FILE).write_text(json.dumps(served.info, indent=2))
@@ -61,7 +66,7 @@ def export_run(reference: str, arguments: list[str]) -> int:
             for path in sorted(Path(folder).rglob("*"))
             if path.is_file()
         }
-    print(f"Exported {model.model_uri} to {export_format}.")
+    print(f"Exported {model.model_uri} to {export_format}" + (", as float32." if half else "."))
     print(
         f"  Parity: largest difference {largest:.1e} <= tolerance {tolerance:.1e} "
         f"on {len(logged.input_example)} examples."

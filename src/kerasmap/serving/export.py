@@ -26,22 +26,20 @@ FORMATS = tuple(KERAS_FORMATS)
 FLEX = "which need TensorFlow's Flex delegate that LiteRT's interpreter lacks"
 
 
-# What each format cannot hold and why: a layer class (or a base class) or a compute dtype.
+# What each format cannot hold and why: a layer class (or a base class). A mixed-precision
+# model is exported as its float32 copy (`kerasmap.serving.float32_copy`), which all hold.
 LIMITS = {
     "saved_model": {},
     "onnx": {
         "TextVectorization": "ONNX has no operators to split strings (texts, text columns)",
         "StringLookup": "tf2onnx cannot convert their lookup tables (string_category columns)",
         "IntegerLookup": "ONNX lookup tables map strings, not integers (integer_category columns)",
-        "bfloat16": "onnxruntime cannot multiply bfloat16 matrices",
     },
     "tflite": {
         "TextVectorization": f"string operations (texts, text columns) are TensorFlow ops, {FLEX}",
         "IntegerLookup": f"integer lookups (integer_category columns) are TensorFlow ops, {FLEX}",
         "RNN": f"their loops are made of TensorFlow ops, {FLEX}",
         "MultiHeadAttention": "the converted attention fails to run in LiteRT",
-        "float16": f"mixed precision leaves TensorFlow ops, {FLEX}",
-        "bfloat16": f"mixed precision leaves TensorFlow ops, {FLEX}",
     },
 }
 
