@@ -190,3 +190,13 @@ def test_augment_leaves_non_image_data_alone():
 def test_validation_split_that_leaves_a_split_empty(options, message):
     with pytest.raises(ConfigError, match=message):
         make_datasets(token_splits(), **TOKENS, batch_size=8, seed=0, **options)
+
+
+@pytest.mark.parametrize("seed", [0, 2**31 - 1, 7])
+def test_every_seed_streams_its_epochs(seed):
+    from kerasmap.training.seeding import seed_everything
+
+    seed_everything(seed)
+    bundle = make_datasets(image_splits(), **IMAGES, batch_size=8, seed=seed, val_fraction=0.25)
+
+    assert len(inputs_of(bundle.train_from_epoch(0, 2))) == 2 * bundle.num_train
