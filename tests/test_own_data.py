@@ -14,6 +14,7 @@ from kerasmap.cross_validation import FOLD_TAG, ROLE_TAG
 from kerasmap.errors import ConfigError
 from kerasmap.reports import evaluate, promote
 from kerasmap.reports.comparison import compare_runs
+from kerasmap.training.precision import resolve_precision
 
 from own_files import HOMES_TYPES, homes_table, write_table
 from pipeline_helpers import (
@@ -87,6 +88,8 @@ def test_an_image_folder_model_takes_raw_pixels_of_any_size(own_runs):
     folder, runs = use(own_runs)
     run = runs["images"]
     assert run.info.status == "FINISHED"
+    # mixed_bfloat16 on a CPU with bfloat16 units, float32 elsewhere: auto's choice, applied.
+    assert run.data.tags["precision_policy"] == resolve_precision("auto", "cnn")
     description = mlflow.artifacts.load_dict(f"runs:/{run.info.run_id}/data/description.json")
     assert (description["image_size"], description["color_mode"]) == ([20, 21], "rgb")
     assert description["image_shape_reason"].startswith("12 sizes among the images, median")

@@ -128,7 +128,7 @@ def train_run(
     tracking = settings.tracking
     tracking_uri = usable_tracking_uri(tracking.uri, tracking.required)
     bundle = stages.prepare(settings, fold)
-    precision = resolve_precision(settings.trainer.precision)
+    precision = resolve_precision(settings.trainer.precision, settings.model.name)
     strategy = make_strategy(settings.trainer.distribution, bundle, bundle.batch_size)
     # Built before any run opens: a model that cannot take this data leaves no run behind.
     model = stages.build(settings, bundle, precision, strategy)
