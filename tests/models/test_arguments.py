@@ -45,7 +45,8 @@ BAD_ARGUMENTS = [
         IMAGE,
         {},
         r"`input_shape`, expected images of at least 32x32 pixels for the "
-        r"mobilenet_v3_small_minimalistic backbone. Received: input_shape=\(28, 28, 1\)",
+        r"mobilenet_v3_small_minimalistic backbone \(an image folder's `data.image_size` reads "
+        r"them larger\). Received: input_shape=\(28, 28, 1\)",
     ),
     ("pretrained", (32, 32, 4), {}, r"`input_shape`, expected .* of 1 or 3 channels"),
     ("pretrained", (32, 32, 3), {"backbone": "resnet9"}, r"`backbone`, expected one of \["),

@@ -74,7 +74,7 @@ def _check_image(input_shape, backbone):
     if min(input_shape[:2]) < MIN_IMAGE_SIDE:
         expected = (
             f"images of at least {MIN_IMAGE_SIDE}x{MIN_IMAGE_SIDE} pixels for the {backbone} "
-            f"backbone"
+            f"backbone (an image folder's `data.image_size` reads them larger)"
         )
         raise invalid_argument("input_shape", expected, tuple(input_shape))
 
