@@ -171,6 +171,21 @@ def test_two_workers_share_an_optuna_study_in_the_team_postgresql(team_server):
     assert counted_trials(workers[0]) == 2
 
 
+def test_processes_opening_a_new_database_together_all_find_it_created(team_server):
+    url = create_database(team_server.database, "fresh_store")
+    opening = (
+        "import sys; from kerasmap.recording.store import create_store; create_store(sys.argv[1])"
+    )
+    processes = [
+        subprocess.Popen([sys.executable, "-c", opening, url], stderr=subprocess.PIPE, text=True)
+        for _ in range(2)  # without the lock, one of two fails every time
+    ]
+    errors = [process.communicate(timeout=300)[1] for process in processes]
+    assert [process.returncode for process in processes] == [0, 0], errors
+    experiments = mlflow.MlflowClient(url, registry_uri=url).search_experiments()
+    assert [experiment.name for experiment in experiments] == ["Default"]
+
+
 def test_a_server_that_dies_mid_sweep_ends_it_with_one_sentence(team_server):
     arguments = [
         "-m",

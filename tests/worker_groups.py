@@ -40,6 +40,7 @@ HEAVY_MODULES = (
     "test_optuna_search",
     "test_distribution",
     "test_pretrained",
+    "test_fresh_store",
 )
 ORDER = (*SHARED_FIXTURE_GROUPS, *HEAVY_MODULES)
 

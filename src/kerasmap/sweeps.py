@@ -59,16 +59,16 @@ class SweepParentRun(Callback):
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         from kerasmap.recording.reachability import TrackingUnavailableError, usable_tracking_uri
-        from kerasmap.recording.store import open_experiment
+        from kerasmap.recording.store import StoreUnusableError, open_experiment
 
         tracking = config.tracking
         try:
             uri = usable_tracking_uri(tracking.uri, tracking.required)
-        except TrackingUnavailableError:
+            experiment_id = open_experiment(uri, tracking.experiment, tracking.artifact_root)
+        except (TrackingUnavailableError, StoreUnusableError):
             # No parent: the first job stops the sweep with the same sentence (Hydra would
             # turn an error raised here into a warning and go on).
             return
-        experiment_id = open_experiment(uri, tracking.experiment, tracking.artifact_root)
         overrides = list(config.hydra.overrides.task)
         metric = f"best_{config.trainer.monitor}"
         direction = config.hydra.sweeper.get("direction") or natural_direction(metric)

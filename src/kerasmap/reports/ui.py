@@ -20,7 +20,10 @@ def serve_ui(port: int, overrides: list[str]) -> None:
 
     Raises:
         ConfigError: If the store is not a local one (a tracking server has its own UI).
+        StoreUnusableError: If the store cannot be created or opened.
     """
+    from kerasmap.recording.store import create_store
+
     tracking = compose_config(overrides).tracking
     if tracking.uri.startswith(("http://", "https://")):
         raise ConfigError(
@@ -28,6 +31,9 @@ def serve_ui(port: int, overrides: list[str]) -> None:
             f"`make ui` (a tracking server serves its own UI). "
             f"Received: tracking.uri={redact_text(tracking.uri)}"
         )
+    # Created here, under the lock training takes, so a `make train` started beside
+    # `make ui` on a fresh clone does not race `mlflow ui` to create the same store.
+    create_store(tracking.uri)
     address = LOCAL_UI.rsplit(":", 1)[0] + f":{port}"
     experiment_id = _experiment_id(tracking.uri, tracking.experiment)
     if experiment_id is None:
@@ -52,10 +58,7 @@ def serve_ui(port: int, overrides: list[str]) -> None:
 
 
 def _experiment_id(tracking_uri: str, experiment: str) -> str | None:
-    """The experiment's id, without creating a store that does not exist yet."""
-    database = Path(tracking_uri.removeprefix("sqlite:///"))
-    if tracking_uri.startswith("sqlite:///") and not database.exists():
-        return None
+    """The experiment's id, or `None` before its first run."""
     import mlflow
 
     found = mlflow.MlflowClient(tracking_uri).get_experiment_by_name(experiment)

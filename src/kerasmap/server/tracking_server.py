@@ -80,6 +80,10 @@ def start_tracking_server(
 ) -> subprocess.Popen:
     """Starts `mlflow server` over `database_url` in a process group of its own.
 
+    The database is created first, under the lock kerasmap's commands take, so a server and
+    commands (or a second server) started together on a new database do not race MLflow's
+    creation of its tables.
+
     Args:
         database_url: The SQLAlchemy URL of the tracking database.
         artifacts: The artifact store the server proxies: a folder or a URI.
@@ -91,7 +95,13 @@ def start_tracking_server(
 
     Returns:
         The server's process, which leads its group (the server's workers are in it too).
+
+    Raises:
+        StoreUnusableError: If the database cannot be created or opened.
     """
+    from kerasmap.recording.store import create_store
+
+    create_store(database_url, key="DB")
     scripts = Path(sys.executable).parent
     server_env = {
         **os.environ,
