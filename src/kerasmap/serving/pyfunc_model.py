@@ -64,6 +64,8 @@ def column_to_array(values: pd.Series, column_type: str) -> np.ndarray:
         unreadable = dates.isna() & values.notna()
         _require_none(unreadable, values, "a date")
         numbers = (dates - pd.Timestamp("1970-01-01")) / pd.Timedelta(days=1)
+    elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        numbers = values  # already numbers, as a JSON request's or a file's numeric column is
     else:
         numbers = pd.to_numeric(values, errors="coerce")
         _require_none(numbers.isna() & values.notna(), values, "a number")
@@ -122,12 +124,12 @@ def outputs_to_table(outputs: np.ndarray, task: str, class_names: list[str]) -> 
         positive = outputs.reshape(-1)
         outputs = np.stack([1 - positive, positive], axis=1)
     best = outputs.argmax(axis=1)
-    table = pd.DataFrame(
-        {"label": [class_names[index] for index in best], "probability": outputs.max(axis=1)}
-    )
-    for index, name in enumerate(class_names):
-        table[f"probability_{name}"] = outputs[:, index]
-    return table
+    columns = {
+        "label": [class_names[index] for index in best],
+        "probability": outputs.max(axis=1),
+    }
+    columns |= {f"probability_{name}": outputs[:, index] for index, name in enumerate(class_names)}
+    return pd.DataFrame(columns)
 
 
 def array_to_inputs(model_input, input_shape: tuple, kind: str) -> np.ndarray:
