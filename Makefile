@@ -24,7 +24,7 @@ SWEEP_DEFAULTS := $(foreach entry,$(SWEEP_GRID),$(if $(filter $(firstword $(subs
 
 .DEFAULT_GOAL := help
 .PHONY: help install lock train sweep search compare evaluate rerun predict serve export promote sync bench \
-	bench-tables test lint format ui server clean
+	bench-tables bench-serve test lint format ui server clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -81,6 +81,9 @@ bench: $(STAMP)  ## kerasmap beside bare Keras 3 and PyTorch on Fashion-MNIST (b
 
 bench-tables: $(STAMP)  ## kerasmap beside scikit-learn's linear model and HGB on 9 tables (~3 min; tables=iris,wine)
 	$(BIN)/python benchmarks/tables/bench_tables.py $(OVERRIDES)
+
+bench-serve: $(STAMP)  ## make serve's latency and requests/s for an iris table model, real server (~1 min)
+	$(BIN)/python benchmarks/serve_latency.py
 
 test: $(STAMP)  ## Run the test suite
 	$(BIN)/pytest
