@@ -6,14 +6,13 @@ runs them whole.
 """
 
 import gzip
-import importlib
-import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from PIL import Image
+
+from benchmark_scripts import script_modules
 
 BENCH = Path(__file__).parents[2] / "benchmarks" / "bench"
 MODULES = ("bench", "image_folders")
@@ -23,14 +22,8 @@ IMPORTED = (*MODULES, "fashion_data", "launch", "script_arguments", "summary", "
 
 @pytest.fixture(scope="module")
 def bench():
-    """The benchmark's modules. They import one another by bare name, as the script run from
-    its folder does, so the folder is on `sys.path` while they are imported."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.syspath_prepend(str(BENCH))
-        modules = {name: importlib.import_module(name) for name in MODULES}
-    yield SimpleNamespace(**modules)
-    for name in IMPORTED:
-        sys.modules.pop(name, None)
+    """The benchmark's modules, imported as the script run from its folder imports them."""
+    yield from script_modules(BENCH, MODULES, IMPORTED)
 
 
 def write_idx(folder: Path, name: str, array: np.ndarray) -> None:

@@ -5,17 +5,16 @@ A kerasmap run per table takes longer than a test may; `make bench-tables tables
 benchmark whole.
 """
 
-import importlib
 import json
 import math
-import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
 from threadpoolctl import threadpool_limits
+
+from benchmark_scripts import script_modules
 
 TABLES = Path(__file__).parents[2] / "benchmarks" / "tables"
 MODULES = ("table", "bundled", "generated", "sklearn_models", "report")
@@ -23,14 +22,8 @@ MODULES = ("table", "bundled", "generated", "sklearn_models", "report")
 
 @pytest.fixture(scope="module")
 def bench():
-    """The benchmark's modules. They import one another by bare name, as the script run from
-    its folder does, so the folder is on `sys.path` while they are imported."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.syspath_prepend(str(TABLES))
-        modules = {name: importlib.import_module(name) for name in MODULES}
-    yield SimpleNamespace(**modules)
-    for name in MODULES:
-        sys.modules.pop(name, None)
+    """The benchmark's modules, imported as the script run from its folder imports them."""
+    yield from script_modules(TABLES, MODULES)
 
 
 def linear_table(bench, task: str, rows: int = 1000):

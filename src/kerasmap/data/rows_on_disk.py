@@ -39,6 +39,10 @@ class RowsOnDisk:
         code that indexes arrays (splits, limits) indexes these alike."""
         return RowsOnDisk(self.array, self.index[positions])
 
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        """All these rows, read into memory (`np.asarray(rows)`)."""
+        return self.read(slice(None)).astype(dtype or self.dtype, copy=False)
+
     def read(self, positions) -> np.ndarray:
         """The rows at `positions` of these, read into memory."""
         return np.asarray(self.array[self.index[positions]])

@@ -16,7 +16,7 @@ from kerasmap.data.image_files import (
     infer_image_shape,
     read_headers,
 )
-from kerasmap.data.rows_on_disk import RowsOnDisk, allocate_rows, rows_of
+from kerasmap.data.rows_on_disk import allocate_rows, rows_of
 from kerasmap.data.source_files import invalid_path
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,10 @@ def load_image_folder(
     every = [header for labelled in headers.values() for header, _ in labelled]
     shape = infer_image_shape(every, image_size, color_mode)
     log.info("Images: %dx%d %s (%s).", *shape.size, shape.color_mode, shape.reason)
-    arrays = {name: _decoded(path, labelled, shape, cache) for name, labelled in headers.items()}
+    arrays = {
+        name: _decoded(path, splits[name], labelled, shape, cache)
+        for name, labelled in headers.items()
+    }
     if "all" in arrays:
         images, labels, files = arrays["all"]
         train, test = carve_test_split(images, labels, class_names, test_fraction, seed)
@@ -81,7 +84,7 @@ def load_image_folder(
             "num_train": len(y_train),
             "num_test": len(y_test),
         },
-        raw_example=_examples(x_test),
+        raw_example=np.asarray(x_test[:NUM_EXAMPLES]),  # in memory, as a user gives them
     )
 
 
@@ -110,23 +113,17 @@ def _headers(path, folder: Path, class_names) -> list[tuple[ImageHeader, int]]:
     return labelled
 
 
-def _decoded(path, labelled, shape: ImageShape, cache: str):
+def _decoded(path, folder: Path, labelled, shape: ImageShape, cache: str):
     """`(pixels, labels, files)` of the images whose pixels decode."""
     label_of = {header.file: label for header, label in labelled}
     headers = [header for header, _ in labelled]
     pixels = allocate_rows((len(headers), *shape.size, CHANNELS[shape.color_mode]), np.uint8, cache)
     decoded = decode_images(headers, shape, pixels)
     if not decoded:
-        raise invalid_path(path, f"{headers[0].file.parents[1]} holds no readable images", EXPECTED)
+        raise invalid_path(path, f"{folder} holds no readable images", EXPECTED)
     files = [header.file for header in decoded]
     labels = np.array([label_of[file] for file in files], dtype=np.int64)
     return rows_of(pixels[: len(decoded)]), labels, files
-
-
-def _examples(x_test) -> np.ndarray:
-    """The first test images as a user gives them to the logged model, in memory."""
-    head = x_test[:NUM_EXAMPLES]
-    return head.read(slice(None)) if isinstance(head, RowsOnDisk) else head
 
 
 def _preprocessor(image_size, channels):
