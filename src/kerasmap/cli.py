@@ -2,13 +2,16 @@
 
 A user mistake (`KerasmapError`) becomes one `Error: ` sentence on stderr and exit status 2,
 in one place: `user_errors_exit`, a context manager that is also a decorator. Hydra entry
-points are started by `start`, which checks the overrides before Hydra writes anything and
-ends a killed sweep's parent run.
+points are started by `start`, which checks the overrides before Hydra writes anything,
+ends a killed sweep's parent run, and leaves without tearing the interpreter down.
 """
 
+import atexit
 import contextlib
+import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 
 from kerasmap.config.compose import CONFIG_DIR
@@ -55,7 +58,8 @@ def start(hydra_main: Callable, config_name: str, checks: Iterable[Callable] = (
 
     Mistakes in the overrides are reported before Hydra creates its output folder. `kill`
     (SIGTERM) ends a run like Ctrl-C: KILLED, exit status 130. A sweep stopped before its
-    end (a bad sweeper option, an interrupt) has its parent run closed.
+    end (a bad sweeper option, an interrupt) has its parent run closed. A command that
+    succeeded ends as `_exit_finished` describes.
     """
     from kerasmap.sweeps import close_open_sweeps
 
@@ -70,6 +74,24 @@ def start(hydra_main: Callable, config_name: str, checks: Iterable[Callable] = (
         raise SystemExit(INTERRUPTED_STATUS) from None
     finally:
         close_open_sweeps(status="FAILED")
+    _exit_finished()
+
+
+def _exit_finished() -> None:
+    """Exits with status 0 once everything is written, without tearing the interpreter down.
+
+    Tearing down TensorFlow's objects and modules takes a second or more after a run has
+    finished; nothing a user sees depends on it. What an exit must do is still done: the
+    threads that keep a process alive are waited for, every `atexit` function runs (MLflow's,
+    and `logging.shutdown`, which flushes Hydra's log file) and the streams are flushed.
+    """
+    for thread in threading.enumerate():
+        if thread is not threading.main_thread() and not thread.daemon:
+            thread.join()
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def _interrupt(signum, frame) -> None:
