@@ -165,7 +165,7 @@ def _fit_and_record(model, settings, bundle, backup_dir):
     from kerasmap import stages
     from kerasmap.recording import run_record
     from kerasmap.recording.epoch_logger import EpochLogger
-    from kerasmap.recording.logged_model import log_model
+    from kerasmap.recording.logged_model import model_saved_meanwhile
     from kerasmap.recording.registry import register_logged_model
     from kerasmap.recording.results import log_results
 
@@ -183,12 +183,18 @@ def _fit_and_record(model, settings, bundle, backup_dir):
         run_record.log_weights_if_finite(model, DIVERGED_WEIGHTS_ARTIFACT)
         raise
     model = stages.for_inference(model, bundle)
-    evaluation = stages.evaluate(model, bundle)
-    best = log_results(history, evaluation, bundle, settings.trainer.monitor)
-    if settings.tracking.log_model:
-        model_id = log_model(model, bundle)
-        if settings.tracking.register:
-            register_logged_model(model_id, settings.tracking.register)
+    if not settings.tracking.log_model:
+        evaluation = stages.evaluate(model, bundle)
+        best = log_results(history, evaluation, bundle, settings.trainer.monitor)
+        return best, evaluation.metrics
+    # The model is saved and checked while the test split is evaluated; it is logged after
+    # the test metrics, which MLflow links to it.
+    with model_saved_meanwhile(model, bundle) as log_model:
+        evaluation = stages.evaluate(model, bundle)
+        best = log_results(history, evaluation, bundle, settings.trainer.monitor)
+        model_id = log_model()
+    if settings.tracking.register:
+        register_logged_model(model_id, settings.tracking.register)
     return best, evaluation.metrics
 
 

@@ -5,7 +5,8 @@ import json
 import logging
 import tempfile
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import keras
@@ -29,6 +30,24 @@ def log_model(model: keras.Model, bundle) -> str:
     Returns:
         The logged model's id.
     """
+    with model_saved_meanwhile(model, bundle) as log:
+        return log()
+
+
+@contextlib.contextmanager
+def model_saved_meanwhile(model: keras.Model, bundle) -> Iterator[Callable[[], str]]:
+    """Saves and checks the model in a worker thread while the caller goes on.
+
+    What `log_model` does, in two halves: saving the model, loading it back with
+    `safe_mode` and comparing its predictions run in a worker thread from the start; the
+    yielded function waits for them and logs the model in the caller's thread, where
+    MLflow's active run is, so metrics the caller logged before are linked to the logged
+    model as they would be after `log_model`. Only the caller's thread predicts with `model`.
+
+    Yields:
+        A function that logs the saved model and returns its id; it raises what saving or
+        checking raised.
+    """
     from kerasmap.serving import pyfunc_model
 
     info = {
@@ -38,31 +57,44 @@ def log_model(model: keras.Model, bundle) -> str:
         "column_types": bundle.description.get("column_types", {}),
         "image_size": bundle.description.get("image_size"),  # what a resizing model makes
     }
-    example = bundle.input_example
-    with tempfile.TemporaryDirectory() as folder:
+    with _progress_bars_hidden():
+        outputs = _served(info, model).predict(None, bundle.input_example)
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="kerasmap-model") as worker,
+    ):
         keras_file, info_file = Path(folder) / "model.keras", Path(folder) / pyfunc_model.INFO_FILE
-        model.save(keras_file)
         info_file.write_text(json.dumps(info, indent=2))
-        with _progress_bars_hidden(), warnings.catch_warnings():
-            # MLflow hints that integer columns refuse missing cells: the signature keeps
-            # the file's own types on purpose, so rows as they appear in the file fit it.
-            warnings.filterwarnings("ignore", message="Hint: Inferred schema contains integer")
-            outputs = _served(info, model).predict(None, example)
-            reloaded = keras.saving.load_model(keras_file, safe_mode=True)
-            _require_same_outputs(outputs, _served(info, reloaded).predict(None, example))
-            signature = infer_signature(example, outputs)
-            if bundle.input_kind == "image" and model.input_shape[1] is None:
-                signature = _any_image_size(signature)
-            logged = mlflow.pyfunc.log_model(
-                name=MODEL_NAME,
-                python_model=pyfunc_model.__file__,
-                artifacts={"keras_model": str(keras_file), "model_info": str(info_file)},
-                signature=signature,
-                input_example=example,
-                pip_requirements=_requirements(),
-                metadata={"class_names": info["class_names"], "task": bundle.task},
-            )
-    return logged.model_id
+        saving = worker.submit(_save_and_check, model, keras_file, info, bundle, outputs)
+
+        def log() -> str:
+            saving.result()
+            with _progress_bars_hidden(), warnings.catch_warnings():
+                # MLflow hints that integer columns refuse missing cells: the signature keeps
+                # the file's own types on purpose, so rows as they appear in the file fit it.
+                warnings.filterwarnings("ignore", message="Hint: Inferred schema contains integer")
+                signature = infer_signature(bundle.input_example, outputs)
+                if bundle.input_kind == "image" and model.input_shape[1] is None:
+                    signature = _any_image_size(signature)
+                logged = mlflow.pyfunc.log_model(
+                    name=MODEL_NAME,
+                    python_model=pyfunc_model.__file__,
+                    artifacts={"keras_model": str(keras_file), "model_info": str(info_file)},
+                    signature=signature,
+                    input_example=bundle.input_example,
+                    pip_requirements=_requirements(),
+                    metadata={"class_names": info["class_names"], "task": bundle.task},
+                )
+            return logged.model_id
+
+        yield log
+
+
+def _save_and_check(model: keras.Model, keras_file: Path, info: dict, bundle, outputs) -> None:
+    """Saves `model`, loads it back with `safe_mode` and requires the same `outputs`."""
+    model.save(keras_file)
+    reloaded = keras.saving.load_model(keras_file, safe_mode=True)
+    _require_same_outputs(outputs, _served(info, reloaded).predict(None, bundle.input_example))
 
 
 def _any_image_size(signature):
