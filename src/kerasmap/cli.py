@@ -82,12 +82,12 @@ def _exit_finished() -> None:
 
     Tearing down TensorFlow's objects and modules takes a second or more after a run has
     finished; nothing a user sees depends on it. What an exit must do is still done: the
-    threads that keep a process alive are waited for, every `atexit` function runs (MLflow's,
-    and `logging.shutdown`, which flushes Hydra's log file) and the streams are flushed.
+    threads that keep a process alive are stopped and waited for as Python's own exit does
+    (first the hooks that stop them, such as the parallel launcher's worker pool's), every
+    `atexit` function runs (MLflow's, and `logging.shutdown`, which flushes Hydra's log
+    file) and the streams are flushed.
     """
-    for thread in threading.enumerate():
-        if thread is not threading.main_thread() and not thread.daemon:
-            thread.join()
+    threading._shutdown()
     atexit._run_exitfuncs()
     sys.stdout.flush()
     sys.stderr.flush()
