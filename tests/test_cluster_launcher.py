@@ -1,13 +1,12 @@
 """Sweeps as cluster jobs (Hydra's submitit launcher): a process per job, preemption survived.
 
 `hydra/launcher=submitit_local` runs each job the way `hydra/launcher=slurm` does on a cluster:
-pickled, in a process of its own, requeued when preempted. One real 2x2 sweep serves the
+pickled, in a process of its own, requeued when preempted. One real sweep of two jobs serves the
 tests here; one of its jobs is preempted mid-training with submitit's preemption signal, as
 SLURM would, and must finish its own run.
 """
 
 import concurrent.futures
-import itertools
 import json
 import os
 import signal
@@ -35,8 +34,10 @@ from pipeline_helpers import (
     train_in_process,
 )
 
-DROPOUTS, DECAYS = ["0.0", "0.2"], ["0", "0.001"]
-SWEEP = [f"model.dropout={','.join(DROPOUTS)}", f"optimizer.weight_decay={','.join(DECAYS)}"]
+# Two jobs: each is a process of its own (TensorFlow imported each time), and one of them
+# is preempted and requeued; a grid of two keys is named and counted in test_sweeps.
+DROPOUTS = ["0.0", "0.2"]
+SWEEP = [f"model.dropout={','.join(DROPOUTS)}"]
 EPOCHS = 6
 # Epochs of ~100 steps: a job is still training well after the test sees its first epoch.
 LONGER = [
@@ -78,7 +79,7 @@ def preempt_a_job_after_its_first_epoch(folder: Path, sweep: concurrent.futures.
 
 @pytest.fixture(scope="module")
 def cluster_sweep(tmp_path_factory) -> SimpleNamespace:
-    """A real 2x2 `-m` sweep through `hydra/launcher=submitit_local`, one job preempted."""
+    """A real `-m` sweep of two jobs through `hydra/launcher=submitit_local`, one preempted."""
     folder = new_store(tmp_path_factory.mktemp("cluster_sweep"))
     arguments = [
         "-m",
@@ -117,14 +118,11 @@ def cluster_sweep(tmp_path_factory) -> SimpleNamespace:
 def test_a_cluster_sweep_is_one_parent_with_a_finished_child_per_combination(cluster_sweep):
     parent, jobs = cluster_sweep.parent, cluster_sweep.jobs
     assert parent["status"] == "FINISHED"
-    assert parent[f"metrics.{sweeps.JOBS_FINISHED_METRIC}"] == 4
+    assert parent[f"metrics.{sweeps.JOBS_FINISHED_METRIC}"] == 2
     assert parent[f"metrics.{sweeps.JOBS_FAILED_METRIC}"] == 0
-    assert len(jobs) == 4 and (jobs["status"] == "FINISHED").all()  # none twice
+    assert len(jobs) == 2 and (jobs["status"] == "FINISHED").all()  # none twice
     assert (jobs["tags.mlflow.parentRunId"] == parent.run_id).all()
-    assert set(jobs["tags.mlflow.runName"]) == {
-        f"mlp-moons dropout={dropout} wd={decay}"
-        for dropout, decay in itertools.product(DROPOUTS, DECAYS)
-    }
+    assert set(jobs["tags.mlflow.runName"]) == {f"mlp-moons dropout={d}" for d in DROPOUTS}
     assert jobs[f"tags.{sweeps.CLUSTER_JOB_TAG}"].str.isdigit().all()
 
 

@@ -16,7 +16,7 @@ from pipeline_helpers import REPO_ROOT, TINY_MOONS, runs_in, store_overrides
 
 pytestmark = pytest.mark.slow
 
-SEEDS = (1, 2, 3)
+SEEDS = (1, 2)  # two processes racing to create the store; each more adds a TensorFlow start
 
 
 def start_training(store: Path, seed: int) -> subprocess.Popen:

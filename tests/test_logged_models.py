@@ -66,6 +66,7 @@ def test_a_model_that_would_run_code_is_refused_when_logged_and_when_loaded(tmp_
             name="model",
             python_model=pyfunc_model.__file__,
             artifacts={"keras_model": str(tmp_path / "model.keras"), "model_info": str(info)},
+            pip_requirements=["keras"],  # named: MLflow's inference starts a Python for seconds
         )
     with pytest.raises(ValueError, match="safe_mode"):
         load_logged_model(f"runs:/{run.info.run_id}/model")

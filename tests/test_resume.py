@@ -13,7 +13,7 @@ import pytest
 from kerasmap import stages
 from kerasmap.recording.resume import CLAIM_FILE, config_key
 
-from pipeline_helpers import REPO_ROOT, new_store, run_cli, store_overrides, train_in_process
+from pipeline_helpers import REPO_ROOT, new_store, store_overrides, train_in_process
 
 # Epochs long enough to stop the process between them. Without augmentation, runs of one
 # config on a CPU repeat exactly even without `trainer.deterministic` (see the README), so an
@@ -102,8 +102,8 @@ def test_a_run_killed_twice_resumes_in_the_same_run_with_the_uninterrupted_resul
         interrupted / "stopped-by-SIGTERM.log"
     ).read_text()[-3000:]
 
-    result = run_cli("train", [*TRAINING, *store_overrides(interrupted)])
-    assert result.returncode == 0, result.stderr
+    # Started again here: the two stops above needed processes of their own, the resume not.
+    train_in_process(interrupted, *TRAINING)
     (resumed,) = recorded(interrupted)
     assert (resumed["id"], resumed["status"]) == (killed["id"], "FINISHED")
     for name in PER_EPOCH:

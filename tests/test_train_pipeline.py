@@ -152,7 +152,7 @@ def test_lstm_reads_imdb_token_sequences(tmp_path):
 
 
 def test_moons_binary_experiment_learns_the_two_moons(tmp_path):
-    run = train_in_process(tmp_path, "experiment=moons_binary", "trainer.epochs=40", NO_MODEL)
+    run = train_in_process(tmp_path, "experiment=moons_binary", "trainer.epochs=10", NO_MODEL)
     assert run.data.metrics["test_accuracy"] > 0.8
 
 
