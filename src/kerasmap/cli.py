@@ -8,11 +8,15 @@ ends a killed sweep's parent run, and leaves without tearing the interpreter dow
 
 import atexit
 import contextlib
+import inspect
 import os
 import signal
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from omegaconf import DictConfig
 
 from kerasmap.config.compose import CONFIG_DIR
 from kerasmap.config.preflight import with_open_mappings
@@ -38,19 +42,25 @@ def user_errors_exit() -> Iterator[None]:
 
 
 @user_errors_exit()
-def preflight(config_name: str, arguments: list[str], checks: Iterable[Callable] = ()) -> None:
+def preflight(
+    config_name: str, arguments: list[str], checks: Iterable[Callable] = (), job_name: str = "app"
+) -> DictConfig | None:
     """Composes and validates `config_name` with `arguments` before Hydra runs.
 
     Args:
         config_name: The config in `conf/`, e.g. `"config"` or `"compare"`.
         arguments: The command line, without the program name.
         checks: More checks of `arguments`, each raising `KerasmapError`.
+        job_name: Hydra's `hydra.job.name`, the entry point's name. Defaults to `"app"`.
+
+    Returns:
+        The composed config with its `hydra` node, or `None` when Hydra flags are given.
     """
     from kerasmap.config.preflight import check_overrides
 
     for check in checks:
         check(arguments)
-    check_overrides(str(CONFIG_DIR), config_name, arguments)
+    return check_overrides(str(CONFIG_DIR), config_name, arguments, job_name)
 
 
 def start(hydra_main: Callable, config_name: str, checks: Iterable[Callable] = ()) -> None:
@@ -61,14 +71,19 @@ def start(hydra_main: Callable, config_name: str, checks: Iterable[Callable] = (
     end (a bad sweeper option, an interrupt) has its parent run closed. A command that
     succeeded ends as `_exit_finished` describes.
     """
+    from kerasmap.config.single_run import is_single_run, run_composed
     from kerasmap.sweeps import close_open_sweeps
 
     sys.argv[1:] = with_open_mappings(sys.argv[1:])
-    preflight(config_name, sys.argv[1:], checks)
+    job_name = Path(inspect.unwrap(hydra_main).__code__.co_filename).stem  # as Hydra names it
+    cfg = preflight(config_name, sys.argv[1:], checks, job_name)
     quiet_progress_bars()
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        hydra_main()
+        if is_single_run(cfg):  # composed once: Hydra's own composing is left out
+            run_composed(hydra_main, str(CONFIG_DIR), config_name, cfg)
+        else:
+            hydra_main()
     except KeyboardInterrupt:
         close_open_sweeps(status="KILLED")
         raise SystemExit(INTERRUPTED_STATUS) from None

@@ -4,8 +4,11 @@ Hydra reports composition errors correctly but over several lines, with its sear
 and a hint about stack traces. These checks compose the same config with Hydra's compose
 API (a fraction of a second, no TensorFlow) and turn the error into one Keras-style
 sentence naming the key, the value received and what is allowed. Nothing is written:
-Hydra has not created its output folder yet.
+Hydra has not created its output folder yet. A plain run then runs on this composition
+(`kerasmap.config.single_run`), so the config is composed once per command.
 """
+
+import copy
 
 from hydra import compose, initialize_config_dir
 from hydra.core.override_parser.overrides_parser import OverridesParser
@@ -15,7 +18,7 @@ from hydra.errors import (
     MissingConfigException,
     OverrideParseException,
 )
-from omegaconf import OmegaConf
+from omegaconf import DictConfig, OmegaConf, open_dict
 from omegaconf.errors import (
     ConfigAttributeError,
     ConfigKeyError,
@@ -39,27 +42,47 @@ def with_open_mappings(overrides: list[str]) -> list[str]:
     ]
 
 
-def check_overrides(config_dir: str, config_name: str, arguments: list[str]) -> None:
+def check_overrides(
+    config_dir: str, config_name: str, arguments: list[str], job_name: str = "app"
+) -> DictConfig | None:
     """Composes `config_name` with the command-line `arguments` as Hydra would.
 
-    Arguments that are flags (`-m`, `--cfg job`) or that set Hydra itself are left to
-    Hydra, and so are sweeps: each sweep job is checked when it runs.
+    Arguments that are flags (`-m`, `--cfg job`) are left to Hydra, and so are sweeps:
+    each sweep job is checked when it runs.
+
+    Args:
+        config_dir: The config folder.
+        config_name: The config in `config_dir`, e.g. `"config"`.
+        arguments: The command line, without the program name.
+        job_name: Hydra's `hydra.job.name`, the entry point's name. Defaults to `"app"`.
+
+    Returns:
+        The composed config with its `hydra` node, for Hydra to run; `None` for flags.
 
     Raises:
         ConfigError: If an override names an unknown option or key, a value has the
             wrong type or is out of range, or the groups do not fit together.
     """
     if any(argument.startswith("-") for argument in arguments):
-        return
-    overrides = [argument for argument in arguments if not argument.startswith("hydra")]
+        return None
+    overrides = with_open_mappings(arguments)
     try:
-        with initialize_config_dir(config_dir=config_dir, version_base="1.3"):
-            cfg = compose(config_name, overrides=with_open_mappings(overrides))
-        load_settings(cfg)
+        with initialize_config_dir(config_dir, job_name=job_name, version_base="1.3"):
+            cfg = compose(config_name, overrides=overrides, return_hydra_config=True)
+        load_settings(_without_hydra(cfg))
     except ConfigError:
         raise
     except (HydraException, OmegaConfBaseException, ValueError) as error:
-        raise ConfigError(explain(error, overrides)) from None
+        raise ConfigError(explain(error, arguments)) from None
+    return cfg
+
+
+def _without_hydra(cfg: DictConfig) -> DictConfig:
+    """A copy of `cfg` without its `hydra` node: the config a run is given."""
+    task_cfg = copy.deepcopy(cfg)
+    with open_dict(task_cfg):
+        del task_cfg["hydra"]
+    return task_cfg
 
 
 def explain(error: Exception, overrides: list[str]) -> str:
