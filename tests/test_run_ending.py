@@ -96,3 +96,13 @@ def test_a_model_that_fails_its_check_in_the_worker_fails_the_run_with_that_erro
     assert failed.info.status == "FAILED"
     assert failed.data.tags[FAILURE_TAG].startswith("ValueError: ")
     assert "safe_mode" in failed.data.tags[FAILURE_TAG]
+
+
+def test_a_run_stopped_while_the_model_is_saved_ends_killed_with_no_thread_left(tmp_path):
+    experiment = open_experiment(f"sqlite:///{new_store(tmp_path)}/mlflow.db", "ending", "")
+    model, bundle = tiny_model_and_bundle()
+    with pytest.raises(KeyboardInterrupt):
+        with tracked_run(experiment) as run, model_saved_meanwhile(model, bundle):
+            raise KeyboardInterrupt  # Ctrl-C while the test split is evaluated
+    assert mlflow.get_run(run.info.run_id).info.status == "KILLED"
+    assert not [t for t in threading.enumerate() if t.name.startswith("kerasmap-model")]

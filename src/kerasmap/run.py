@@ -206,6 +206,7 @@ def run_job(cfg: DictConfig) -> float:
     and returns NaN, so the sweep goes on to the next job; but a tracking server that stopped
     answering, or refused the login, stops the sweep, since no later job could be recorded.
     """
+    from kerasmap.data.keras_cache import loads_kept
     from kerasmap.recording.reachability import TrackingUnavailableError
     from kerasmap.sweeps import current_sweep_job
 
@@ -213,7 +214,8 @@ def run_job(cfg: DictConfig) -> float:
     if job is None:
         return train(cfg)
     try:
-        return train(cfg)
+        with loads_kept():  # the jobs of a sweep in this process read a dataset's files once
+            return train(cfg)
     except TrackingUnavailableError:
         raise
     except KerasmapError as error:

@@ -86,7 +86,7 @@ def evaluate_model(model: keras.Model, bundle: DatasetBundle) -> Evaluation:
         An `Evaluation`.
     """
     outputs = model.predict(bundle.test.map(lambda x, y: x), verbose=0)
-    labels = np.concatenate([np.asarray(y) for _, y in bundle.test.as_numpy_iterator()])
+    labels = np.concatenate(list(bundle.test.map(lambda x, y: y).as_numpy_iterator()))
     scores = scores_of(model, bundle.task, labels, outputs)
     metrics = {f"test_{name}": value for name, value in scores.items()}
     if bundle.task == "regression":
