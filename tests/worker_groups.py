@@ -33,14 +33,14 @@ SHARED_FIXTURE_GROUPS = {
 # Modules of their own that take the longest: real processes and servers.
 HEAVY_MODULES = (
     "test_team_server",
-    "test_cluster_launcher",
     "test_resume",
-    "test_reproducibility",
-    "test_shared_optuna_study",
     "test_optuna_search",
-    "test_distribution",
+    "test_reproducibility",
     "test_pretrained",
+    "test_shared_optuna_study",
+    "test_cluster_launcher",
     "test_fresh_store",
+    "test_distribution",
 )
 ORDER = (*SHARED_FIXTURE_GROUPS, *HEAVY_MODULES)
 
