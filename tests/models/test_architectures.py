@@ -63,6 +63,28 @@ def test_lstm_stacks_the_chosen_cell(build_default, cell, layer_class):
     assert [layer.return_sequences for layer in recurrent] == [True, False]
 
 
+@pytest.mark.parametrize(
+    ("input_shape", "bidirectional", "unrolled"),
+    [
+        ((28, 28, 1), False, True),
+        ((32, 32, 3), True, True),
+        ((64, 64, 1), False, False),
+        ((20,), False, False),
+    ],
+    ids=["28-rows", "32-rows-bidirectional", "64-rows", "tokens"],
+)
+def test_lstm_unrolls_short_image_rows_only(build_default, input_shape, bidirectional, unrolled):
+    model = build_default("lstm", input_shape, units=[8, 8], bidirectional=bidirectional)
+
+    recurrent = layers_of(model, layers.RNN) + [
+        direction
+        for wrapper in layers_of(model, layers.Bidirectional)
+        for direction in (wrapper.forward_layer, wrapper.backward_layer)
+    ]
+    assert len(recurrent) == (4 if bidirectional else 2)
+    assert [layer.unroll for layer in recurrent] == [unrolled] * len(recurrent)
+
+
 def test_bidirectional_lstm_over_tokens_masks_padding(build_default):
     model = build_default("lstm", (20,), num_classes=2, units=[8], bidirectional=True)
 

@@ -8,6 +8,10 @@ from kerasmap.models.regularizers import kernel_regularizer
 from kerasmap.models.validation import check_sequence_input
 
 RECURRENT_LAYERS = {"lstm": layers.LSTM, "gru": layers.GRU, "rnn": layers.SimpleRNN}
+# Image rows up to this many are read by an unrolled loop (benchmarks/backends.py): a step
+# of TensorFlow's loop costs more than the step's own arithmetic on a CPU, most of all when
+# the cores are busy.
+MAX_UNROLLED_ROWS = 32
 
 
 def build_lstm(
@@ -29,7 +33,9 @@ def build_lstm(
     An image is read row by row: each of its `height` rows, all `width * channels`
     values of it, is one time step. Token ids are embedded first, with id 0 taken as
     padding and masked out of the recurrence. The defaults of every option are in
-    `conf/model/lstm.yaml`.
+    `conf/model/lstm.yaml`. An image of at most `MAX_UNROLLED_ROWS` rows is read by an
+    unrolled loop, one copy of the cell per row; token sequences, longer and of varying
+    length, keep a loop over time.
 
     Args:
         input_shape: `(height, width, channels)` for images, `(maxlen,)` for tokens.
@@ -55,6 +61,7 @@ def build_lstm(
     recurrent_layer = RECURRENT_LAYERS[cell]
     regularizer = kernel_regularizer(l1, l2)
     head = output_layer(task, num_classes)
+    unroll = modality == "image" and input_shape[0] <= MAX_UNROLLED_ROWS
 
     if modality == "image":
         inputs = keras.Input(shape=input_shape)
@@ -69,6 +76,7 @@ def build_lstm(
             layer_units,
             return_sequences=depth < len(units),
             kernel_regularizer=regularizer,
+            unroll=unroll,
         )
         if bidirectional:
             recurrent = layers.Bidirectional(recurrent)
